@@ -1,0 +1,100 @@
+import { WORKSPACE_ID_PATTERN, type RotationTarget } from './config.js';
+import { InvalidEventError } from './errors.js';
+
+export const ACTIONS = ['rotate', 'sync', 'status'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const NATIVE_ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
+export type NativeRotationStep = (typeof NATIVE_ROTATION_STEPS)[number];
+
+/** What an invocation asks for, once its event has been validated against the configured targets. */
+export type RotationRequest =
+  | { readonly kind: 'action'; readonly action: Action; readonly dryRun: boolean; readonly targets: readonly RotationTarget[] }
+  | {
+      readonly kind: 'native';
+      readonly step: NativeRotationStep;
+      readonly target: RotationTarget;
+      readonly clientRequestToken: string;
+    };
+
+/** Larger events are not ones a person or the schedule sends; refuse them before looking inside. */
+const MAX_EVENT_BYTES = 4096;
+const ACTION_KEYS = ['action', 'workspaceId', 'dryRun'];
+const NATIVE_KEYS = ['Step', 'SecretId', 'ClientRequestToken', 'RotationToken'];
+const CLIENT_REQUEST_TOKEN_PATTERN = /^[A-Za-z0-9-]{32,64}$/;
+
+const EXAMPLES = '{"action": "rotate"}, {"action": "sync", "workspaceId": "<id>"}, {"action": "status"} or {"action": "rotate", "dryRun": true}';
+
+/** Validates an invocation event; the error names the field that is wrong and what is allowed. */
+export function parseEvent(event: unknown, targets: readonly RotationTarget[]): RotationRequest {
+  if (event === null || event === undefined) return { kind: 'action', action: 'rotate', dryRun: false, targets };
+  if (typeof event !== 'object' || Array.isArray(event)) {
+    throw new InvalidEventError(`The event must be a JSON object such as ${EXAMPLES}.`);
+  }
+  if (JSON.stringify(event).length > MAX_EVENT_BYTES) {
+    throw new InvalidEventError(`The event is larger than ${MAX_EVENT_BYTES} bytes; expected a small object such as ${EXAMPLES}.`);
+  }
+  const fields = event as Record<string, unknown>;
+  return Object.hasOwn(fields, 'Step') ? parseNativeEvent(fields, targets) : parseActionEvent(fields, targets);
+}
+
+function parseActionEvent(fields: Record<string, unknown>, targets: readonly RotationTarget[]): RotationRequest {
+  rejectUnknownKeys(fields, ACTION_KEYS);
+  const { action = 'rotate', workspaceId, dryRun = false } = fields;
+  if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
+    throw new InvalidEventError(`Field "action" must be one of ${ACTIONS.join(', ')}; got ${preview(action)}.`);
+  }
+  if (typeof dryRun !== 'boolean') {
+    throw new InvalidEventError(`Field "dryRun" must be true or false; got ${preview(dryRun)}.`);
+  }
+  const chosen = workspaceId === undefined ? targets : [findTarget(workspaceId, targets)];
+  return { kind: 'action', action: action as Action, dryRun, targets: chosen };
+}
+
+function findTarget(workspaceId: unknown, targets: readonly RotationTarget[]): RotationTarget {
+  if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) {
+    throw new InvalidEventError(
+      `Field "workspaceId" must be a Prolific workspace id (letters, digits, '-' or '_'); got ${preview(workspaceId)}.`,
+    );
+  }
+  const target = targets.find((candidate) => candidate.workspaceId === workspaceId);
+  if (!target) {
+    throw new InvalidEventError(
+      `Field "workspaceId" names ${workspaceId}, which is not configured; configured: ${targets.map((t) => t.workspaceId).join(', ')}.`,
+    );
+  }
+  return target;
+}
+
+// Secrets Manager's own rotation ("Rotate secret immediately") invokes the function once per step.
+function parseNativeEvent(fields: Record<string, unknown>, targets: readonly RotationTarget[]): RotationRequest {
+  rejectUnknownKeys(fields, NATIVE_KEYS);
+  const { Step: step, SecretId: secretId, ClientRequestToken: clientRequestToken } = fields;
+  if (typeof step !== 'string' || !(NATIVE_ROTATION_STEPS as readonly string[]).includes(step)) {
+    throw new InvalidEventError(`Field "Step" must be one of ${NATIVE_ROTATION_STEPS.join(', ')}; got ${preview(step)}.`);
+  }
+  const target = targets.find((candidate) => candidate.secretId === secretId);
+  if (typeof secretId !== 'string' || !target) {
+    throw new InvalidEventError(
+      `Field "SecretId" must be the ARN of a configured target secret; got ${preview(secretId)}. ` +
+        'Configure targets by secret ARN to use Secrets Manager rotation.',
+    );
+  }
+  if (typeof clientRequestToken !== 'string' || !CLIENT_REQUEST_TOKEN_PATTERN.test(clientRequestToken)) {
+    throw new InvalidEventError('Field "ClientRequestToken" must be a version id of 32 to 64 letters, digits or hyphens.');
+  }
+  return { kind: 'native', step: step as NativeRotationStep, target, clientRequestToken };
+}
+
+function rejectUnknownKeys(fields: Record<string, unknown>, allowed: readonly string[]): void {
+  const unknown = Object.keys(fields).find((key) => !allowed.includes(key));
+  if (unknown !== undefined) {
+    throw new InvalidEventError(`Field ${preview(unknown)} is not allowed; allowed fields: ${allowed.join(', ')}. Examples: ${EXAMPLES}.`);
+  }
+}
+
+/** A short, printable rendering of a rejected value: enough to spot the mistake, never a wall of text. */
+function preview(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,152 @@
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { SecretStoreError } from './errors.js';
+import { parseStoredSecret, type StoredSecret } from './stored-secret.js';
+
+export const AWSCURRENT = 'AWSCURRENT';
+export const AWSPENDING = 'AWSPENDING';
+
+/** Which version carries each rotation label right now. */
+export interface TargetVersions {
+  readonly arn: string;
+  readonly currentVersionId: string | undefined;
+  readonly pendingVersionId: string | undefined;
+}
+
+export interface StoredVersion {
+  readonly versionId: string;
+  /** The stored shape, or undefined when the version holds something else (treated as drift). */
+  readonly secret: StoredSecret | undefined;
+}
+
+export interface SecretStore {
+  describe(secretId: string): Promise<TargetVersions>;
+  readVersion(secretId: string, versionId: string): Promise<StoredVersion>;
+  /** Stores `secret` as a new version labelled AWSPENDING, whose id is `versionId`. Idempotent for the same secret. */
+  putPending(secretId: string, secret: StoredSecret, versionId: string): Promise<void>;
+  /** Moves AWSCURRENT to `versionId` (the old current becomes AWSPREVIOUS) and takes AWSPENDING off it. */
+  promote(secretId: string, versionId: string): Promise<void>;
+  /** Takes AWSPENDING off `versionId`, if it is still there. */
+  dropPending(secretId: string, versionId: string): Promise<void>;
+}
+
+/** Concurrent runs may move a label between our read and our write; re-read and try again this often. */
+const LABEL_MOVE_ATTEMPTS = 3;
+
+export function createSecretStore(client: SecretsManagerClient): SecretStore {
+  async function call<T>(operation: string, secretId: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw storeError(operation, secretId, error);
+    }
+  }
+
+  async function describe(secretId: string): Promise<TargetVersions> {
+    const output = await call('DescribeSecret', secretId, () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
+    const versionWith = (stage: string) =>
+      Object.entries(output.VersionIdsToStages ?? {}).find(([, stages]) => stages?.includes(stage))?.[0];
+    return { arn: output.ARN ?? secretId, currentVersionId: versionWith(AWSCURRENT), pendingVersionId: versionWith(AWSPENDING) };
+  }
+
+  async function readVersion(secretId: string, versionId: string): Promise<StoredVersion> {
+    const output = await call('GetSecretValue', secretId, () =>
+      client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId })),
+    );
+    return { versionId, secret: parseStoredSecret(output.SecretString) };
+  }
+
+  async function putPending(secretId: string, secret: StoredSecret, versionId: string): Promise<void> {
+    try {
+      await client.send(
+        new PutSecretValueCommand({
+          SecretId: secretId,
+          SecretString: JSON.stringify(secret),
+          ClientRequestToken: versionId,
+          VersionStages: [AWSPENDING],
+        }),
+      );
+    } catch (error) {
+      // The version id is derived from Prolific's secret id, so an existing version with this id holds the
+      // same Prolific secret, stored earlier with another `rotated_at`: reuse it (after checking).
+      if (nameOf(error) !== 'ResourceExistsException') throw storeError('PutSecretValue', secretId, error);
+      const existing = await readVersion(secretId, versionId);
+      if (existing.secret?.id !== secret.id || existing.secret.value !== secret.value) {
+        throw storeError('PutSecretValue', secretId, error);
+      }
+    }
+  }
+
+  async function promote(secretId: string, versionId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const versions = await describe(secretId);
+      try {
+        if (versions.currentVersionId !== versionId) {
+          await client.send(
+            new UpdateSecretVersionStageCommand({
+              SecretId: secretId,
+              VersionStage: AWSCURRENT,
+              MoveToVersionId: versionId,
+              RemoveFromVersionId: versions.currentVersionId,
+            }),
+          );
+        }
+        if (versions.pendingVersionId === versionId) await removePending(secretId, versionId);
+        return;
+      } catch (error) {
+        if (nameOf(error) !== 'InvalidParameterException' || attempt >= LABEL_MOVE_ATTEMPTS) {
+          throw storeError('UpdateSecretVersionStage', secretId, error);
+        }
+      }
+    }
+  }
+
+  async function removePending(secretId: string, versionId: string): Promise<void> {
+    try {
+      await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: AWSPENDING, RemoveFromVersionId: versionId }));
+    } catch (error) {
+      // Another run already moved or removed the label: what this call wanted is already true.
+      if (nameOf(error) !== 'InvalidParameterException') throw error;
+    }
+  }
+
+  async function dropPending(secretId: string, versionId: string): Promise<void> {
+    await call('UpdateSecretVersionStage', secretId, () => removePending(secretId, versionId));
+  }
+
+  return { describe, readVersion, putPending, promote, dropPending };
+}
+
+function nameOf(error: unknown): string {
+  return error instanceof Error ? error.name : 'Unknown';
+}
+
+const KMS_ERRORS = new Set(['DecryptionFailure', 'EncryptionFailure', 'KMSAccessDeniedException', 'KMSDisabledException', 'KMSInvalidStateException', 'KMSNotFoundException']);
+
+function hintFor(awsErrorName: string, operation: string): string {
+  if (awsErrorName === 'AccessDeniedException') return `The function's role needs secretsmanager:${operation} on this secret.`;
+  if (awsErrorName === 'ResourceNotFoundException') return 'Create the secret, or correct its ARN in ROTATION_TARGETS.';
+  if (KMS_ERRORS.has(awsErrorName)) {
+    return "The secret's KMS key must be enabled and the function's role needs kms:Decrypt and kms:GenerateDataKey on it.";
+  }
+  if (awsErrorName === 'ThrottlingException' || awsErrorName === 'InternalServiceError') {
+    return 'Secrets Manager is throttling or failing; the next run retries.';
+  }
+  return '';
+}
+
+function storeError(operation: string, secretId: string, error: unknown): SecretStoreError {
+  if (error instanceof SecretStoreError) return error;
+  const awsErrorName = nameOf(error);
+  const detail = error instanceof Error ? error.message : String(error);
+  return new SecretStoreError(
+    `Secrets Manager ${operation} on ${secretId} failed: ${awsErrorName}: ${detail}. ${hintFor(awsErrorName, operation)}`.trim(),
+    awsErrorName,
+    { cause: error },
+  );
+}

@@ -1,0 +1,175 @@
+// One place that wires the real handler to both stand-ins over loopback, captures everything the
+// function prints, and knows every secret a test must never see in that output.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createHandler, type HandlerDependencies, type RotationReport } from '../../lambda/handler.js';
+import { parseStoredSecret, type StoredSecret } from '../../lambda/stored-secret.js';
+import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
+
+export interface HarnessOptions {
+  readonly workspaces?: readonly string[];
+  /** What the token secret holds; default: the Prolific stand-in's valid token. `null`: no token secret at all. */
+  readonly tokenSecretValue?: string | null;
+  /** Create the target secrets (empty, as the construct does); default true. */
+  readonly createTargetSecrets?: boolean;
+  /** Extra or overriding environment variables for the function. */
+  readonly env?: Record<string, string | undefined>;
+}
+
+export interface InvocationOutcome {
+  readonly report?: RotationReport;
+  readonly error?: Error;
+}
+
+export interface Harness {
+  readonly prolific: ProlificStandIn;
+  readonly secretsManager: SecretsManagerStandIn;
+  readonly env: Record<string, string | undefined>;
+  readonly tokenSecretId: string;
+  secretIdFor(workspaceId: string): string;
+  /** Invokes the handler (the same instance across calls, as a warm Lambda would) and captures its output. */
+  invoke(event: unknown, context?: Partial<Context>): Promise<InvocationOutcome>;
+  /** A handler with fresh caches and configuration, as after a cold start. */
+  coldStart(overrides?: Partial<HandlerDependencies>): void;
+  /** Everything the function printed so far (log lines and metrics), one entry per write. */
+  readonly output: string[];
+  /** The parsed JSON log lines the function printed so far. */
+  logLines(): Record<string, unknown>[];
+  /** The stored secret at AWSCURRENT of a target, parsed. */
+  currentSecret(workspaceId: string): StoredSecret | undefined;
+  /** True when AWSCURRENT holds exactly Prolific's active secret (invariant 1 of DESIGN.md). */
+  inSync(workspaceId: string): boolean;
+  /** Every secret value and token this harness knows; none may appear in output, results or errors. */
+  secrets(): string[];
+  /** Fails the test if any known secret appears in the captured output or in the given extra texts. */
+  assertNoSecretLeaked(...extra: unknown[]): void;
+  close(): Promise<void>;
+}
+
+export const TEST_WORKSPACES = ['6655443322110099aabbccdd', '0a1b2c3d4e5f60718293a4b5'] as const;
+
+export function fakeContext(overrides: Partial<Context> = {}): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'prolific-webhook-secret-rotation',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:prolific-webhook-secret-rotation',
+    memoryLimitInMB: '256',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: '/aws/lambda/prolific-webhook-secret-rotation',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+    ...overrides,
+  };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const workspaces = options.workspaces ?? TEST_WORKSPACES;
+  const prolific = await startProlificStandIn({ workspaces: [...workspaces] });
+  const secretsManager = await startSecretsManagerStandIn();
+
+  const tokenSecretId =
+    options.tokenSecretValue === null
+      ? 'arn:aws:secretsmanager:us-east-1:123456789012:secret:prolific/api-token-AbCdEf'
+      : secretsManager.createSecret('prolific/api-token', options.tokenSecretValue ?? prolific.token).arn;
+  const secretIds = new Map(
+    workspaces.map((workspaceId) => {
+      const name = `prolific/webhook-signing-secret/${workspaceId}`;
+      const arn =
+        options.createTargetSecrets === false
+          ? `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`
+          : secretsManager.createSecret(name, '{"note":"written by the rotation function"}').arn;
+      return [workspaceId, arn] as const;
+    }),
+  );
+  const env: Record<string, string | undefined> = {
+    ROTATION_TARGETS: JSON.stringify(workspaces.map((workspaceId) => ({ workspaceId, secretId: secretIds.get(workspaceId) }))),
+    PROLIFIC_TOKEN_SECRET_ID: tokenSecretId,
+    PROLIFIC_API_BASE_URL: prolific.url,
+    ...options.env,
+  };
+
+  const output: string[] = [];
+  // The SDK retries throttling and 5xx with real back-off; two attempts keep those tests quick.
+  const client = secretsManager.client({ maxAttempts: 2 });
+  let handler = build();
+
+  function build(overrides: Partial<HandlerDependencies> = {}) {
+    return createHandler({
+      env,
+      secretsManager: client,
+      logger: new Logger({ serviceName: 'prolific-webhook-secret-rotation' }),
+      metrics: new Metrics({ namespace: 'ProlificWebhookSecretRotation', serviceName: 'prolific-webhook-secret-rotation' }),
+      // No real waiting between retries, and short timeouts, so fault tests stay fast.
+      prolific: { sleep: async () => undefined, requestTimeoutMs: 300, callBudgetMs: 2_000 },
+      ...overrides,
+    });
+  }
+
+  async function invoke(event: unknown, context: Partial<Context> = {}): Promise<InvocationOutcome> {
+    // Powertools writes INFO lines and metrics to stdout, WARN and ERROR lines to stderr: capture both.
+    const streams = [process.stdout, process.stderr] as const;
+    const originals = streams.map((stream) => stream.write);
+    for (const stream of streams) {
+      stream.write = ((chunk: string | Uint8Array) => {
+        output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+        return true;
+      }) as typeof stream.write;
+    }
+    try {
+      return { report: await handler(event, fakeContext(context)) };
+    } catch (error) {
+      return { error: error as Error };
+    } finally {
+      streams.forEach((stream, index) => {
+        stream.write = originals[index] as typeof stream.write;
+      });
+    }
+  }
+
+  function currentSecret(workspaceId: string): StoredSecret | undefined {
+    return parseStoredSecret(secretsManager.valueAt(secretIds.get(workspaceId) ?? workspaceId));
+  }
+
+  function secrets(): string[] {
+    return [prolific.token, ...prolific.issuedValues()];
+  }
+
+  return {
+    prolific,
+    secretsManager,
+    env,
+    tokenSecretId,
+    secretIdFor: (workspaceId) => secretIds.get(workspaceId) ?? workspaceId,
+    invoke,
+    coldStart: (overrides) => {
+      handler = build(overrides);
+    },
+    output,
+    logLines: () =>
+      output
+        .flatMap((chunk) => chunk.split('\n'))
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+    currentSecret,
+    inSync(workspaceId) {
+      const stored = currentSecret(workspaceId);
+      const active = prolific.activeSecret(workspaceId);
+      return stored !== undefined && active !== undefined && stored.id === active.id && stored.value === active.value;
+    },
+    secrets,
+    assertNoSecretLeaked(...extra) {
+      const haystack = [...output, ...extra.map((item) => (item instanceof Error ? `${item.message}\n${item.stack}` : JSON.stringify(item)))].join('\n');
+      const leaked = secrets().filter((secret) => haystack.includes(secret));
+      if (leaked.length > 0) throw new Error(`${leaked.length} secret value(s) or the token appeared in output, results or errors`);
+    },
+    async close() {
+      await Promise.all([prolific.close(), secretsManager.close()]);
+    },
+  };
+}
