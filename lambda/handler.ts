@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
@@ -49,8 +48,11 @@ interface Runtime {
 }
 
 export function createHandler(deps: HandlerDependencies = {}) {
-  const logger = deps.logger ?? new Logger({ serviceName: DEFAULT_SERVICE_NAME });
-  const metrics = deps.metrics ?? new Metrics({ namespace: DEFAULT_METRICS_NAMESPACE, serviceName: DEFAULT_SERVICE_NAME });
+  const env = deps.env ?? process.env;
+  // The construct sets these two so that the alarms watch exactly the metrics this function emits.
+  const serviceName = env['POWERTOOLS_SERVICE_NAME'] || DEFAULT_SERVICE_NAME;
+  const logger = deps.logger ?? new Logger({ serviceName });
+  const metrics = deps.metrics ?? new Metrics({ namespace: env['POWERTOOLS_METRICS_NAMESPACE'] || DEFAULT_METRICS_NAMESPACE, serviceName });
   const now = deps.now ?? (() => new Date());
   let runtime: Runtime | undefined;
 
@@ -58,7 +60,7 @@ export function createHandler(deps: HandlerDependencies = {}) {
   // a clear invocation error (and a missing credential never crashes the module load).
   function loadRuntime(): Runtime {
     if (runtime === undefined) {
-      const config = parseConfig(deps.env ?? process.env);
+      const config = parseConfig(env);
       const client = deps.secretsManager ?? new SecretsManagerClient({ maxAttempts: SECRETS_MANAGER_MAX_ATTEMPTS });
       runtime = { config, store: createSecretStore(client), tokens: new SecretsProvider({ awsSdkV3Client: client }) };
     }
@@ -164,20 +166,20 @@ export function createHandler(deps: HandlerDependencies = {}) {
     else logger.info('Target finished', attributes);
   }
 
+  // Published per target (each with its own workspace_id dimension) right away, so a later crash
+  // cannot swallow them.
   function emitTargetMetrics(result: TargetResult): void {
-    const emit = (name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number) =>
-      metrics.singleMetric().addDimension('workspace_id', result.workspaceId).addMetric(name, unit, value);
-    if (result.outcome === 'rotated' || result.outcome === 'resumed') emit('RotationSucceeded', MetricUnit.Count, 1);
-    if (result.outcome === 'failed') emit('TargetFailed', MetricUnit.Count, 1);
+    metrics.addDimension('workspace_id', result.workspaceId);
+    if (result.outcome === 'rotated' || result.outcome === 'resumed') metrics.addMetric('RotationSucceeded', MetricUnit.Count, 1);
+    if (result.outcome === 'failed') metrics.addMetric('TargetFailed', MetricUnit.Count, 1);
     if (result.lastRotatedAt !== null) {
       const ageSeconds = Math.max(0, Math.round((now().getTime() - Date.parse(result.lastRotatedAt)) / 1000));
-      emit('SecondsSinceLastRotation', MetricUnit.Seconds, ageSeconds);
+      metrics.addMetric('SecondsSinceLastRotation', MetricUnit.Seconds, ageSeconds);
     }
+    metrics.publishStoredMetrics();
   }
 
-  return middy(rotateWorkspaceSecrets)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics));
+  return middy(rotateWorkspaceSecrets).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
 /** The Lambda entry point. */

@@ -377,3 +377,37 @@ describe('bad events and configuration', () => {
     expect(h.logLines().find((line) => line['message'] === 'Invocation rejected; nothing was read or written')).toBeDefined();
   });
 });
+
+describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
+  const TOKEN = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
+  const step = (h: Harness, Step: string) => h.invoke({ Step, SecretId: h.secretIdFor(WORKSPACE), ClientRequestToken: TOKEN });
+
+  it('runs the four steps: the new secret waits as AWSPENDING under the token, then becomes AWSCURRENT', async () => {
+    const h = await setUp({ workspaces: [WORKSPACE] });
+    await h.invoke({ action: 'sync' });
+
+    const created = await step(h, 'createSecret');
+    expect(created.report?.results[0]).toMatchObject({ outcome: 'rotated', versionId: TOKEN, prolificSecretId: h.prolific.activeSecret(WORKSPACE)?.id });
+    expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE)).find((version) => version.versionId === TOKEN)?.stages).toEqual(['AWSPENDING']);
+    expect((await step(h, 'createSecret')).report?.results[0]?.outcome).toBe('unchanged');
+    expect((await step(h, 'setSecret')).error).toBeUndefined();
+    expect((await step(h, 'testSecret')).error).toBeUndefined();
+    const finished = await step(h, 'finishSecret');
+
+    expect(finished.error).toBeUndefined();
+    expect(postCalls(h)).toHaveLength(1);
+    expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE)).find((version) => version.versionId === TOKEN)?.stages).toEqual(['AWSCURRENT']);
+    expect(h.inSync(WORKSPACE)).toBe(true);
+    h.assertNoSecretLeaked(created.report, finished.report);
+  });
+
+  it('fails testSecret when Prolific no longer signs with the pending secret', async () => {
+    const h = await setUp({ workspaces: [WORKSPACE] });
+    await step(h, 'createSecret');
+    h.prolific.replaceSecret(WORKSPACE);
+
+    const { error } = await step(h, 'testSecret');
+
+    expect(error?.message).toMatch(/RotationConflictError: The pending version .* no longer holds Prolific's active secret .*run \{"action": "sync"\}/);
+  });
+});
