@@ -115,6 +115,9 @@ export function createHandler(deps: HandlerDependencies = {}) {
     const report: RotationReport = { action, dryRun, results };
     const failed = results.filter((result) => result.outcome === 'failed');
     if (failed.length > 0) {
+      // A failed run may have failed on the token (empty, the placeholder, refused by Prolific): the next run
+      // reads it again, so the fix the error asks for works at once, not when the cache expires.
+      tokens.clearCache();
       throw new RotationFailedError(
         `${failed.length} of ${results.length} target(s) failed: ` +
           results.map((result) => `${result.workspaceId} ${result.outcome}${result.error ? ` (${result.error})` : ''}`).join('; '),

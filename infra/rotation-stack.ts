@@ -1,0 +1,60 @@
+import { CfnOutput, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { ProlificWebhookSecretRotation } from './prolific-webhook-secret-rotation.js';
+import { isSecretArn, type StackSettings } from './stack-settings.js';
+
+export interface RotationStackProps extends StackProps {
+  /** The deployment's settings, read from CDK context. */
+  readonly settings: StackSettings;
+}
+
+/** The deployable app: one rotation construct wired from context, with outputs that name (never show) secrets. */
+export class ProlificWebhookSecretRotationStack extends Stack {
+  public readonly rotation: ProlificWebhookSecretRotation;
+
+  constructor(scope: Construct, id: string, props: RotationStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+
+    this.rotation = new ProlificWebhookSecretRotation(this, 'Rotation', {
+      targets: settings.workspaces.map(({ workspaceId, existingSecret }) => ({
+        workspaceId,
+        secret: existingSecret === undefined ? undefined : this.importSecret(`ExistingSecret-${workspaceId}`, existingSecret),
+      })),
+      apiTokenSecret:
+        settings.tokenSecret === undefined ? undefined : this.importSecret('ExistingApiTokenSecret', settings.tokenSecret),
+      schedule: ScheduleExpression.expression(settings.schedule, TimeZone.of(settings.timeZone)),
+      scheduleEnabled: settings.scheduleEnabled,
+      stalenessThreshold:
+        settings.stalenessThresholdDays === undefined ? undefined : Duration.days(settings.stalenessThresholdDays),
+      alarmEmail: settings.alarmEmail,
+    });
+
+    new CfnOutput(this, 'FunctionName', {
+      description: 'The rotation function: invoke it with {"action":"status"} to see where each secret stands.',
+      value: this.rotation.function.functionName,
+    });
+    new CfnOutput(this, 'ApiTokenSecretArn', {
+      description: 'The secret to put the Prolific API token in.',
+      value: this.rotation.apiTokenSecret.secretArn,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'The topic every alarm notifies.',
+      value: this.rotation.alarmTopic.topicArn,
+    });
+    for (const { workspaceId } of settings.workspaces) {
+      new CfnOutput(this, `SecretArn-${workspaceId}`, {
+        description: `Webhook signing secret of Prolific workspace ${workspaceId} (receivers read its JSON key "value").`,
+        value: this.rotation.secretFor(workspaceId).secretArn,
+      });
+    }
+  }
+
+  private importSecret(id: string, reference: string): ISecret {
+    return isSecretArn(reference)
+      ? Secret.fromSecretCompleteArn(this, id, reference)
+      : Secret.fromSecretNameV2(this, id, reference);
+  }
+}

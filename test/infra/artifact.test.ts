@@ -1,0 +1,316 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
+import { cdkJsonContext } from './synth.js';
+
+// The deployed artifact, tested as Lambda runs it: the app is synthesized the way the CDK CLI runs it,
+// the bundle is taken from the cloud assembly and imported where no node_modules can help it, and it
+// rotates against the local stand-ins of Prolific and Secrets Manager.
+
+const execFileAsync = promisify(execFile);
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const STACK_NAME = 'ProlificWebhookSecretRotation';
+const WORKSPACES = ['ws-a', 'ws-b'];
+
+type Intrinsic = string | { Ref: string } | { 'Fn::Join': [string, Intrinsic[]] };
+interface CfnResource {
+  Type: string;
+  Properties: Record<string, any>;
+}
+interface InvocationOutcome {
+  readonly result?: { action: string; results: { workspaceId: string; outcome: string }[] };
+  readonly error?: string;
+  readonly output: string;
+}
+
+let assemblyDirectory: string;
+let bundleDirectory: string;
+let resources: Record<string, CfnResource>;
+let prolific: ProlificStandIn;
+let secretsManager: SecretsManagerStandIn;
+let functionEnvironment: Record<string, string>;
+const invocationOutputs: string[] = [];
+
+beforeAll(async () => {
+  // Prepare 1: synthesize the app as `cdk synth` does: the CLI runs cdk.json's app with this environment.
+  assemblyDirectory = mkdtempSync(join(tmpdir(), 'rotation-assembly-'));
+  await execFileAsync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      CDK_OUTDIR: assemblyDirectory,
+      CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), workspaces: WORKSPACES.join(',') }),
+      CDK_DEFAULT_ACCOUNT: '123456789012',
+      CDK_DEFAULT_REGION: 'eu-west-2',
+    },
+  });
+  resources = readJson<{ Resources: Record<string, CfnResource> }>(join(assemblyDirectory, `${STACK_NAME}.template.json`))
+    .Resources;
+
+  // Prepare 2: copy the function's bundle, found through the asset manifest, where no node_modules is above it.
+  bundleDirectory = mkdtempSync(join(tmpdir(), 'rotation-bundle-'));
+  for (const file of readdirSync(functionAssetDirectory())) {
+    copyFileSync(join(functionAssetDirectory(), file), join(bundleDirectory, file));
+  }
+  writeFileSync(join(bundleDirectory, 'invoke.mjs'), INVOKE_SCRIPT);
+
+  // Prepare 3: the stand-ins hold what CloudFormation and a person would have put there.
+  prolific = await startProlificStandIn({ workspaces: WORKSPACES });
+  secretsManager = await startSecretsManagerStandIn();
+  const arnOfResource: Record<string, string> = {};
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    if (resource.Type === 'AWS::SecretsManager::Secret') {
+      arnOfResource[logicalId] = secretsManager.createSecret(logicalId, resource.Properties['SecretString']).arn;
+    }
+  }
+  const deployed = onlyResource('AWS::Lambda::Function').Properties['Environment'].Variables as Record<string, Intrinsic>;
+  functionEnvironment = Object.fromEntries(
+    Object.entries(deployed).map(([name, value]) => [name, resolveIntrinsic(value, arnOfResource)]),
+  );
+  functionEnvironment['PROLIFIC_API_BASE_URL'] = prolific.url;
+  await secretsManager.client().send(
+    new PutSecretValueCommand({
+      SecretId: functionEnvironment['PROLIFIC_TOKEN_SECRET_ID'],
+      SecretString: prolific.token,
+    }),
+  );
+});
+
+afterAll(async () => {
+  await prolific?.close();
+  await secretsManager?.close();
+  for (const directory of [assemblyDirectory, bundleDirectory]) {
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+describe('the bundled function', () => {
+  it('is a single ESM file with no node_modules above it', () => {
+    expect(readdirSync(bundleDirectory).sort()).toEqual(['index.mjs', 'invoke.mjs']);
+    expect(ancestorsOf(bundleDirectory).filter((directory) => existsSync(join(directory, 'node_modules')))).toEqual([]);
+  });
+
+  it('rotates every workspace on the scheduled event; Secrets Manager then holds Prolific active secrets', async () => {
+    // Prepare: the event the rotation schedule sends, as deployed.
+    const scheduledEvent = JSON.parse(scheduleWithExpression('rate(30 days)').Properties['Target'].Input as string) as unknown;
+
+    // Act
+    const { result, error } = await invoke(scheduledEvent);
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(result?.results.map(({ workspaceId, outcome }) => ({ workspaceId, outcome }))).toEqual(
+      WORKSPACES.map((workspaceId) => ({ workspaceId, outcome: 'rotated' })),
+    );
+    for (const workspaceId of WORKSPACES) {
+      expect(storedSecretOf(workspaceId)).toMatchObject(activeSecretOf(workspaceId));
+    }
+  });
+
+  it('heals one workspace on a console sync event after a rotation behind its back', async () => {
+    // Prepare: someone rotates ws-b in the Prolific app.
+    prolific.replaceSecret('ws-b');
+
+    // Act
+    const { result, error } = await invoke({ action: 'sync', workspaceId: 'ws-b' });
+
+    // Assess
+    expect(error).toBeUndefined();
+    expect(result?.results.map(({ workspaceId, outcome }) => ({ workspaceId, outcome }))).toEqual([
+      { workspaceId: 'ws-b', outcome: 'healed' },
+    ]);
+    expect(storedSecretOf('ws-b')).toMatchObject(activeSecretOf('ws-b'));
+  });
+
+  it('answers the daily heartbeat with the metric each staleness alarm watches, as the alarm names it', async () => {
+    // Prepare: the event the heartbeat schedule sends, as deployed.
+    const heartbeatEvent = JSON.parse(scheduleWithExpression('rate(1 day)').Properties['Target'].Input as string) as unknown;
+
+    // Act
+    const { error, output } = await invoke(heartbeatEvent);
+
+    // Assess
+    expect(error).toBeUndefined();
+    for (const workspaceId of WORKSPACES) {
+      const alarm = stalenessAlarmOf(workspaceId);
+      const dimensions = alarm['Dimensions'] as { Name: string; Value: string }[];
+      const dimensionNames = dimensions.map(({ Name }) => Name).sort().join();
+      const watched = emfRecordsIn(output).filter(
+        (record) =>
+          record._aws.CloudWatchMetrics.some(
+            (directive) =>
+              directive.Namespace === alarm['Namespace'] &&
+              directive.Metrics.some((metric) => metric.Name === alarm['MetricName']) &&
+              directive.Dimensions.some((names) => [...names].sort().join() === dimensionNames),
+          ) && dimensions.every(({ Name, Value }) => record[Name] === Value),
+      );
+
+      expect(watched.length, workspaceId).toBeGreaterThan(0);
+    }
+  });
+});
+
+// Runs after the invocations above, which are one story told in order: it scans what they produced.
+describe('secret values', () => {
+  it('appear nowhere in the cloud assembly (template, manifests, bundle) nor in the function output', () => {
+    const secrets = [prolific.token, ...prolific.issuedValues()];
+    const assemblyFiles = filesUnder(assemblyDirectory);
+    expect(assemblyFiles.some((file) => file.endsWith(`${STACK_NAME}.template.json`))).toBe(true);
+    expect(secrets.length).toBeGreaterThan(WORKSPACES.length);
+
+    for (const file of assemblyFiles) {
+      const text = readFileSync(file, 'utf8');
+      for (const secret of secrets) {
+        expect(text.includes(secret), `a secret value in ${file}`).toBe(false);
+      }
+    }
+    for (const output of invocationOutputs) {
+      for (const secret of secrets) {
+        expect(output.includes(secret), 'a secret value in the function output').toBe(false);
+      }
+    }
+  });
+});
+
+// Runs in the child process: import the bundle alone, invoke it once as Lambda would, report on stdout.
+const INVOKE_SCRIPT = `
+import { handler } from './index.mjs';
+const context = {
+  functionName: 'prolific-webhook-secret-rotation',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:prolific-webhook-secret-rotation',
+  memoryLimitInMB: '256',
+  awsRequestId: 'artifact-test',
+  logGroupName: '/aws/lambda/prolific-webhook-secret-rotation',
+  logStreamName: 'artifact-test',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 900000,
+};
+let outcome;
+try {
+  outcome = { result: await handler(JSON.parse(process.argv[2]), context) };
+} catch (error) {
+  outcome = { error: error instanceof Error ? error.message : String(error) };
+}
+console.log('${'::outcome::'}' + JSON.stringify(outcome));
+`;
+
+async function invoke(event: unknown): Promise<InvocationOutcome> {
+  const { stdout, stderr } = await execFileAsync(process.execPath, ['invoke.mjs', JSON.stringify(event)], {
+    cwd: bundleDirectory,
+    // Only what Lambda would set, plus the stand-ins' endpoint and dummy credentials.
+    env: { PATH: process.env['PATH'] ?? '', ...secretsManager.env(), ...functionEnvironment },
+  });
+  const output = `${stdout}\n${stderr}`;
+  invocationOutputs.push(output);
+  const outcomeLine = stdout.split('\n').find((line) => line.startsWith('::outcome::'));
+  if (outcomeLine === undefined) {
+    throw new Error(`The bundle reported no outcome. Output:\n${output}`);
+  }
+  return { ...(JSON.parse(outcomeLine.slice('::outcome::'.length)) as object), output };
+}
+
+interface EmfRecord {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+  [key: string]: unknown;
+}
+
+/** Embedded Metric Format records the function printed (CloudWatch Logs turns them into metrics). */
+function emfRecordsIn(output: string): EmfRecord[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as EmfRecord);
+}
+
+function functionAssetDirectory(): string {
+  const objectKey = onlyResource('AWS::Lambda::Function').Properties['Code'].S3Key as string;
+  const manifest = readJson<{ files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }> }>(
+    join(assemblyDirectory, `${STACK_NAME}.assets.json`),
+  );
+  const asset = Object.values(manifest.files).find((file) =>
+    Object.values(file.destinations).some((destination) => destination.objectKey === objectKey),
+  );
+  if (!asset) {
+    throw new Error(`No asset in the cloud assembly is uploaded as ${objectKey}`);
+  }
+  return join(assemblyDirectory, asset.source.path);
+}
+
+function resolveIntrinsic(value: Intrinsic, arnOfResource: Record<string, string>): string {
+  if (typeof value === 'string') return value;
+  if ('Ref' in value) {
+    const arn = arnOfResource[value.Ref];
+    if (arn === undefined) throw new Error(`The function environment refers to ${value.Ref}, not a secret`);
+    return arn;
+  }
+  const [separator, parts] = value['Fn::Join'];
+  return parts.map((part) => resolveIntrinsic(part, arnOfResource)).join(separator);
+}
+
+function onlyResource(type: string): CfnResource {
+  const matching = Object.values(resources).filter((resource) => resource.Type === type);
+  expect(matching).toHaveLength(1);
+  return matching[0] as CfnResource;
+}
+
+function scheduleWithExpression(expression: string): CfnResource {
+  const schedule = Object.values(resources).find(
+    (resource) => resource.Type === 'AWS::Scheduler::Schedule' && resource.Properties['ScheduleExpression'] === expression,
+  );
+  if (!schedule) throw new Error(`No schedule with ${expression} in the template`);
+  return schedule;
+}
+
+function stalenessAlarmOf(workspaceId: string): Record<string, any> {
+  const alarm = Object.values(resources).find(
+    (resource) =>
+      resource.Type === 'AWS::CloudWatch::Alarm' &&
+      resource.Properties['MetricName'] === 'SecondsSinceLastRotation' &&
+      (resource.Properties['Dimensions'] as { Name: string; Value: string }[]).some(
+        (dimension) => dimension.Name === 'workspace_id' && dimension.Value === workspaceId,
+      ),
+  );
+  if (!alarm) throw new Error(`No staleness alarm for ${workspaceId}`);
+  return alarm.Properties;
+}
+
+function targetSecretArnOf(workspaceId: string): string {
+  const targets = JSON.parse(functionEnvironment['ROTATION_TARGETS'] as string) as { workspaceId: string; secretId: string }[];
+  const target = targets.find((candidate) => candidate.workspaceId === workspaceId);
+  if (!target) throw new Error(`${workspaceId} is not a configured target`);
+  return target.secretId;
+}
+
+function storedSecretOf(workspaceId: string): { id: string; value: string } {
+  return JSON.parse(secretsManager.valueAt(targetSecretArnOf(workspaceId)) ?? 'null') as { id: string; value: string };
+}
+
+function activeSecretOf(workspaceId: string): { id: string; value: string } {
+  const active = prolific.activeSecret(workspaceId);
+  if (!active) throw new Error(`Prolific has no active secret for ${workspaceId}`);
+  return { id: active.id, value: active.value };
+}
+
+function ancestorsOf(directory: string): string[] {
+  const parent = dirname(directory);
+  return parent === directory ? [directory] : [directory, ...ancestorsOf(parent)];
+}
+
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory).flatMap((entry) => {
+    const path = join(directory, entry);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}

@@ -1,0 +1,336 @@
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../../lambda/timing.js';
+import {
+  ProlificWebhookSecretRotation,
+  type ProlificWebhookSecretRotationProps,
+} from '../../infra/prolific-webhook-secret-rotation.js';
+import { synthesizeConstruct, TEST_ENV, testApp } from './synth.js';
+
+const ACCOUNT_ARN_PREFIX = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:';
+const TOKEN_ARN = `${ACCOUNT_ARN_PREFIX}prolific/api-token-AbC123`;
+const TARGET_KEY_ARN = 'arn:aws:kms:eu-west-2:123456789012:key/11111111-1111-1111-1111-111111111111';
+const TOKEN_KEY_ARN = 'arn:aws:kms:eu-west-2:123456789012:key/22222222-2222-2222-2222-222222222222';
+const VIA_SECRETS_MANAGER = { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' } };
+
+function rotationStatements(template: Template): Record<string, unknown>[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[],
+  );
+}
+
+describe('adopting existing secrets', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    // Prepare: one secret by name, one by complete ARN with a customer-managed key, a token secret with its key.
+    ({ template } = synthesizeConstruct({ targets: [] }, (stack) => ({
+      targets: [
+        { workspaceId: 'by-name', secret: secretsmanager.Secret.fromSecretNameV2(stack, 'ByName', 'prolific/webhook') },
+        {
+          workspaceId: 'by-arn',
+          secret: secretsmanager.Secret.fromSecretAttributes(stack, 'ByArn', {
+            secretCompleteArn: `${ACCOUNT_ARN_PREFIX}prolific/other-webhook-XyZ789`,
+            encryptionKey: kms.Key.fromKeyArn(stack, 'TargetKey', TARGET_KEY_ARN),
+          }),
+        },
+      ],
+      apiTokenSecret: secretsmanager.Secret.fromSecretAttributes(stack, 'Token', {
+        secretCompleteArn: TOKEN_ARN,
+        encryptionKey: kms.Key.fromKeyArn(stack, 'TokenKey', TOKEN_KEY_ARN),
+      }),
+    })));
+  });
+
+  it('creates no secret of its own', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  it('grants rotation on exactly the adopted secrets: the name matches only its own 6-character suffix', () => {
+    expect(rotationStatements(template)).toContainEqual({
+      Sid: 'RotateTargetSecrets',
+      Effect: 'Allow',
+      Action: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
+      Resource: [`${ACCOUNT_ARN_PREFIX}prolific/other-webhook-XyZ789`, `${ACCOUNT_ARN_PREFIX}prolific/webhook-??????`],
+    });
+  });
+
+  it('names the adopted secrets by full ARN when known, by name otherwise, in the function environment', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          ROTATION_TARGETS: JSON.stringify([
+            { workspaceId: 'by-name', secretId: 'prolific/webhook' },
+            { workspaceId: 'by-arn', secretId: `${ACCOUNT_ARN_PREFIX}prolific/other-webhook-XyZ789` },
+          ]),
+          PROLIFIC_TOKEN_SECRET_ID: TOKEN_ARN,
+        }),
+      },
+    });
+  });
+
+  it('grants the customer-managed keys only through Secrets Manager', () => {
+    const statements = rotationStatements(template);
+
+    expect(statements).toContainEqual({
+      Sid: 'UseTargetSecretKeys',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: TARGET_KEY_ARN,
+      Condition: VIA_SECRETS_MANAGER,
+    });
+    expect(statements).toContainEqual({
+      Sid: 'UseApiTokenKey',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: TOKEN_KEY_ARN,
+      Condition: VIA_SECRETS_MANAGER,
+    });
+    expect(statements).toContainEqual({
+      Sid: 'ReadApiToken',
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: TOKEN_ARN,
+    });
+  });
+});
+
+describe('a secret the construct creates with a customer-managed key', () => {
+  it('is encrypted with the key, and the function may use the key through Secrets Manager', () => {
+    // Prepare
+    let keyArn: unknown;
+    const { template } = synthesizeConstruct({ targets: [] }, (stack) => {
+      const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+      keyArn = stack.resolve(key.keyArn);
+      return { targets: [{ workspaceId: 'ws-a', encryptionKey: key }] };
+    });
+
+    // Assess
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      Description: Match.stringLikeRegexp('workspace ws-a'),
+      KmsKeyId: keyArn,
+    });
+    expect(rotationStatements(template)).toContainEqual({
+      Sid: 'UseTargetSecretKeys',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: keyArn,
+      Condition: VIA_SECRETS_MANAGER,
+    });
+  });
+});
+
+describe('schedule options', () => {
+  it('takes a cron expression in a time zone, with the staleness threshold it then requires', () => {
+    // Act
+    const { template } = synthesizeConstruct({
+      targets: [{ workspaceId: 'ws-a' }],
+      schedule: ScheduleExpression.expression('cron(0 3 1 * ? *)', TimeZone.EUROPE_LONDON),
+      stalenessThreshold: Duration.days(45),
+    });
+
+    // Assess
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 1 * ? *)',
+      ScheduleExpressionTimezone: 'Europe/London',
+      Target: { Input: '{"action":"rotate"}' },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SecondsSinceLastRotation',
+      Threshold: 45 * 24 * 60 * 60,
+    });
+  });
+
+  it('derives the staleness threshold as twice a rate interval', () => {
+    const { template } = synthesizeConstruct({
+      targets: [{ workspaceId: 'ws-a' }],
+      schedule: ScheduleExpression.rate(Duration.days(7)),
+    });
+
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SecondsSinceLastRotation',
+      Threshold: 14 * 24 * 60 * 60,
+    });
+  });
+
+  it('when disabled, deploys the schedule disabled and leaves out the heartbeat and staleness alarms', () => {
+    const { template } = synthesizeConstruct({
+      targets: [{ workspaceId: 'ws-a' }],
+      schedule: ScheduleExpression.expression('cron(0 3 1 * ? *)'),
+      scheduleEnabled: false,
+    });
+
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 1 * ? *)',
+      State: 'DISABLED',
+    });
+    expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'SecondsSinceLastRotation' } })).toEqual({});
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+});
+
+describe('notifications and API options', () => {
+  it('sends every alarm to a topic it is given, and creates none', () => {
+    // Prepare
+    let topicArn: unknown;
+    const { construct, template } = synthesizeConstruct({ targets: [] }, (stack) => {
+      const topic = sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-2:123456789012:on-call');
+      topicArn = topic.topicArn;
+      return { targets: [{ workspaceId: 'ws-a' }], alarmTopic: topic };
+    });
+
+    // Assess
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(5);
+    expect(construct.alarms).toHaveLength(5);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
+    }
+  });
+
+  it('passes a custom Prolific API base URL, metrics namespace and service name to the function', () => {
+    const { template } = synthesizeConstruct({
+      targets: [{ workspaceId: 'ws-a' }],
+      prolificApiBaseUrl: 'http://127.0.0.1:8080',
+      metricsNamespace: 'Custom',
+      serviceName: 'custom-service',
+    });
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          PROLIFIC_API_BASE_URL: 'http://127.0.0.1:8080',
+          POWERTOOLS_METRICS_NAMESPACE: 'Custom',
+          POWERTOOLS_SERVICE_NAME: 'custom-service',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Custom',
+      Dimensions: [
+        { Name: 'service', Value: 'custom-service' },
+        { Name: 'workspace_id', Value: 'ws-a' },
+      ],
+    });
+  });
+});
+
+describe('secretFor and grantRead', () => {
+  let stack: Stack;
+  let rotation: ProlificWebhookSecretRotation;
+  let template: Template;
+
+  beforeAll(() => {
+    // Prepare: a receiver function next to the construct.
+    stack = new Stack(testApp(), 'ReceiverStack', { env: TEST_ENV });
+    rotation = new ProlificWebhookSecretRotation(stack, 'Rotation', {
+      targets: [{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }],
+    });
+    const receiverRole = new iam.Role(stack, 'ReceiverRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    });
+    const receiver = new lambda.Function(stack, 'Receiver', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('export const handler = async () => {};'),
+      role: receiverRole,
+    });
+
+    // Act
+    rotation.grantRead(receiver);
+    template = Template.fromStack(stack);
+  });
+
+  it('returns the secret of each configured workspace', () => {
+    expect(stack.resolve(rotation.secretFor('ws-b').secretArn)).toEqual({
+      Ref: stack.getLogicalId(rotation.node.findChild('Secret-ws-b').node.defaultChild as secretsmanager.CfnSecret),
+    });
+  });
+
+  it('refuses a workspace that is not configured', () => {
+    expect(() => rotation.secretFor('ws-z')).toThrow(/No rotation target for workspace "ws-z"/);
+  });
+
+  it('lets a receiver read the target secrets and nothing else (not the token)', () => {
+    const secretRef = (workspaceId: string) => ({
+      Ref: stack.getLogicalId(rotation.node.findChild(`Secret-${workspaceId}`).node.defaultChild as secretsmanager.CfnSecret),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(stack.node.findChild('ReceiverRole').node.defaultChild as iam.CfnRole) }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectEquals({
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Effect: 'Allow',
+            Resource: [secretRef('ws-a'), secretRef('ws-b')],
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('validation of props', () => {
+  const maxTargets = Math.floor((15 * 60 * 1000 - INVOCATION_OVERHEAD_MS) / TARGET_TIME_BUDGET_MS);
+  const targets = (count: number) => Array.from({ length: count }, (_, index) => ({ workspaceId: `ws-${index}` }));
+
+  it.each<[string, Partial<ProlificWebhookSecretRotationProps>, RegExp]>([
+    ['no target', { targets: [] }, /targets must name at least one Prolific workspace/],
+    [
+      'more targets than fit in 15 minutes',
+      { targets: targets(maxTargets + 1) },
+      new RegExp(`targets: at most ${maxTargets} workspaces fit in Lambda's 15-minute timeout, got ${maxTargets + 1}`),
+    ],
+    ['a malformed workspace id', { targets: [{ workspaceId: 'ws a' }] }, /targets: workspaceId must be 1 to 128/],
+    ['a workspace listed twice', { targets: [{ workspaceId: 'ws-a' }, { workspaceId: 'ws-a' }] }, /"ws-a" is listed twice/],
+    ['a one-time schedule', { schedule: ScheduleExpression.at(new Date('2030-01-01T00:00:00Z')) }, /schedule must be a recurring/],
+    ['a rate with the wrong plural', { schedule: ScheduleExpression.expression('rate(1 days)') }, /singular unit for 1/],
+    [
+      'a cron schedule without a staleness threshold',
+      { schedule: ScheduleExpression.expression('cron(0 3 1 * ? *)') },
+      /stalenessThreshold is required when schedule is a cron/,
+    ],
+    ['a zero staleness threshold', { stalenessThreshold: Duration.seconds(0) }, /stalenessThreshold must be positive/],
+    ['an http API URL', { prolificApiBaseUrl: 'http://api.prolific.com' }, /prolificApiBaseUrl must use https:/],
+    ['a malformed API URL', { prolificApiBaseUrl: 'api.prolific.com' }, /prolificApiBaseUrl must be a URL/],
+    ['a malformed e-mail', { alarmEmail: 'not-an-address' }, /alarmEmail must be an e-mail address/],
+  ])('rejects %s', (_case, props, message) => {
+    const stack = new Stack(testApp(), 'InvalidStack', { env: TEST_ENV });
+
+    expect(() => new ProlificWebhookSecretRotation(stack, 'Rotation', { targets: targets(1), ...props })).toThrow(message);
+  });
+
+  it('accepts the largest number of targets that fits, with a timeout within 15 minutes', () => {
+    const { template } = synthesizeConstruct({ targets: targets(maxTargets) });
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: Math.ceil((INVOCATION_OVERHEAD_MS + maxTargets * TARGET_TIME_BUDGET_MS) / 1000),
+    });
+    const timeout = Object.values(template.findResources('AWS::Lambda::Function'))[0]?.Properties.Timeout as number;
+    expect(timeout).toBeLessThanOrEqual(900);
+  });
+
+  it('rejects a secret and an encryption key on the same target', () => {
+    const stack = new Stack(testApp(), 'InvalidStack', { env: TEST_ENV });
+    const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Existing', 'prolific/webhook');
+    const encryptionKey = kms.Key.fromKeyArn(stack, 'Key', TARGET_KEY_ARN);
+
+    expect(
+      () => new ProlificWebhookSecretRotation(stack, 'Rotation', { targets: [{ workspaceId: 'ws-a', secret, encryptionKey }] }),
+    ).toThrow(/"ws-a" has both secret and encryptionKey/);
+  });
+});

@@ -1,0 +1,373 @@
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { API_TOKEN_PLACEHOLDER } from '../../lambda/api-token.js';
+import { INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../../lambda/timing.js';
+import type { ProlificWebhookSecretRotationStack } from '../../infra/rotation-stack.js';
+import { buildStack, getAtt, logicalIdAt, refTo, testApp } from './synth.js';
+
+const WORKSPACES = ['ws-a', 'ws-b'];
+const TWO_MONTHS_IN_SECONDS = 60 * 24 * 60 * 60;
+
+let stack: ProlificWebhookSecretRotationStack;
+let template: Template;
+
+beforeAll(() => {
+  // Prepare: the app as `cdk deploy -c workspaces=ws-a,ws-b -c alarmEmail=...` builds it.
+  stack = buildStack(testApp({ workspaces: WORKSPACES.join(','), alarmEmail: 'rotation-alarms@example.com' }));
+  template = Template.fromStack(stack);
+});
+
+const functionDlq = () => getAtt(stack, 'Rotation/FunctionDeadLetterQueue', 'Arn');
+const scheduleDlq = () => getAtt(stack, 'Rotation/ScheduleDeadLetterQueue', 'Arn');
+const secretRef = (workspaceId: string) => refTo(stack, `Rotation/Secret-${workspaceId}`);
+const tokenRef = () => refTo(stack, 'Rotation/ApiTokenSecret');
+const functionArn = () => getAtt(stack, 'Rotation/Function', 'Arn');
+// The group's name is generated at synthesis; schedules and the alarm refer to it by that name.
+const scheduleGroupName = (): string =>
+  template.toJSON().Resources[logicalIdAt(stack, 'Rotation/ScheduleGroup')].Properties.Name;
+
+describe('the rotation function', () => {
+  it('runs on nodejs24.x on arm64, one invocation at a time', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      ReservedConcurrentExecutions: 1,
+      MemorySize: 256,
+      Handler: 'index.handler',
+    });
+  });
+
+  it('has a timeout covering the retry budget of every target', () => {
+    const expectedSeconds = Math.ceil((INVOCATION_OVERHEAD_MS + WORKSPACES.length * TARGET_TIME_BUDGET_MS) / 1000);
+
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: expectedSeconds });
+  });
+
+  it('is never retried by Lambda and sends failed async invocations to its dead-letter queue', () => {
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: refTo(stack, 'Rotation/Function'),
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: functionDlq() } },
+    });
+  });
+
+  it('logs to its own log group, kept for a year', () => {
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: refTo(stack, 'Rotation/FunctionLogs') },
+    });
+  });
+
+  it('is configured with secret ARNs and workspace ids only', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectEquals({
+          ROTATION_TARGETS: {
+            'Fn::Join': [
+              '',
+              [
+                '[{"workspaceId":"ws-a","secretId":"',
+                secretRef('ws-a'),
+                '"},{"workspaceId":"ws-b","secretId":"',
+                secretRef('ws-b'),
+                '"}]',
+              ],
+            ],
+          },
+          PROLIFIC_TOKEN_SECRET_ID: tokenRef(),
+          PROLIFIC_API_BASE_URL: 'https://api.prolific.com',
+          POWERTOOLS_SERVICE_NAME: 'prolific-webhook-secret-rotation',
+          POWERTOOLS_METRICS_NAMESPACE: 'ProlificWebhookSecretRotation',
+        }),
+      },
+    });
+  });
+});
+
+describe('the dead-letter queues', () => {
+  it.each([
+    ['function', 'Rotation/FunctionDeadLetterQueue'],
+    ['schedule', 'Rotation/ScheduleDeadLetterQueue'],
+  ])('the %s queue is encrypted and refuses requests without TLS', (_name, path) => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: Match.absent(),
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 60 * 60,
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [refTo(stack, path)],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Resource: getAtt(stack, path, 'Arn'),
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('the schedules', () => {
+  it('rotate every 30 days with {"action":"rotate"}, an explicit retry policy and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(30 days)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      State: 'ENABLED',
+      GroupName: scheduleGroupName(),
+      Target: {
+        Arn: functionArn(),
+        RoleArn: getAtt(stack, 'Rotation/SchedulerRole', 'Arn'),
+        Input: '{"action":"rotate"}',
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: scheduleDlq() },
+      },
+    });
+  });
+
+  it('send a daily read-only {"action":"status"} heartbeat the staleness alarms rely on', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      GroupName: scheduleGroupName(),
+      Target: {
+        Arn: functionArn(),
+        Input: '{"action":"status"}',
+        RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        DeadLetterConfig: { Arn: scheduleDlq() },
+      },
+    });
+  });
+
+  it('use a role only the scheduler of this account and schedule group may assume', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: {
+              StringEquals: {
+                'aws:SourceAccount': '123456789012',
+                'aws:SourceArn': getAtt(stack, 'Rotation/ScheduleGroup', 'Arn'),
+              },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('may invoke only the rotation function and write only their dead-letter queue', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [refTo(stack, 'Rotation/SchedulerRole')],
+      PolicyDocument: {
+        Statement: [
+          Match.objectEquals({
+            Action: 'lambda:InvokeFunction',
+            Effect: 'Allow',
+            Resource: [functionArn(), { 'Fn::Join': ['', [functionArn(), ':*']] }],
+          }),
+          Match.objectEquals({ Action: 'sqs:SendMessage', Effect: 'Allow', Resource: scheduleDlq() }),
+        ],
+      },
+    });
+  });
+});
+
+describe('the function role', () => {
+  it('holds exactly: its log group, its dead-letter queue, the target secrets and the token secret', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [refTo(stack, 'Rotation/FunctionRole')],
+      PolicyDocument: {
+        Statement: [
+          Match.objectEquals({
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Effect: 'Allow',
+            Resource: getAtt(stack, 'Rotation/FunctionLogs', 'Arn'),
+          }),
+          Match.objectEquals({
+            Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+            Effect: 'Allow',
+            Resource: functionDlq(),
+          }),
+          Match.objectEquals({
+            Sid: 'RotateTargetSecrets',
+            Action: [
+              'secretsmanager:DescribeSecret',
+              'secretsmanager:GetSecretValue',
+              'secretsmanager:PutSecretValue',
+              'secretsmanager:UpdateSecretVersionStage',
+            ],
+            Effect: 'Allow',
+            Resource: [secretRef('ws-a'), secretRef('ws-b')],
+          }),
+          Match.objectEquals({
+            Sid: 'ReadApiToken',
+            Action: 'secretsmanager:GetSecretValue',
+            Effect: 'Allow',
+            Resource: tokenRef(),
+          }),
+        ],
+      },
+    });
+  });
+
+  it('has no managed policy and no other policy attached', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      ManagedPolicyArns: Match.absent(),
+      Policies: Match.absent(),
+    });
+    const functionRole = refTo(stack, 'Rotation/FunctionRole');
+    const policiesOnRole = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy.Properties.Roles).includes(functionRole.Ref),
+    );
+    expect(policiesOnRole).toHaveLength(1);
+  });
+
+  it('grants no Secrets Manager or KMS action on a wildcard resource, in any policy', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
+    const sensitive = statements.filter((statement) =>
+      [statement.Action].flat().some((action) => /^(secretsmanager|kms):/.test(action)),
+    );
+
+    expect(sensitive.length).toBeGreaterThan(0);
+    for (const statement of sensitive) {
+      expect([statement.Resource].flat()).not.toContain('*');
+    }
+  });
+});
+
+describe('the secrets', () => {
+  it.each(WORKSPACES)('creates the secret of %s, kept on deletion, described as written by the function', (workspaceId) => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        Description: Match.stringLikeRegexp(`workspace ${workspaceId}\\. Written by the rotation function`),
+        SecretString: Match.stringLikeRegexp('^Not synced yet'),
+        GenerateSecretString: Match.absent(),
+      },
+    });
+  });
+
+  it('creates the API-token secret holding only the placeholder the function refuses to use', () => {
+    template.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        Description: Match.stringLikeRegexp('^Prolific API token'),
+        SecretString: API_TOKEN_PLACEHOLDER,
+      },
+    });
+  });
+
+  it('creates exactly the target secrets and the token secret', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', WORKSPACES.length + 1);
+  });
+});
+
+describe('the alarms', () => {
+  const topicRef = () => refTo(stack, 'Rotation/AlarmTopic');
+
+  it.each([
+    ['function errors', 'AWS/Lambda', 'Errors', 'Sum', () => [{ Name: 'FunctionName', Value: refTo(stack, 'Rotation/Function') }]],
+    [
+      'messages in the function dead-letter queue',
+      'AWS/SQS',
+      'ApproximateNumberOfMessagesVisible',
+      'Maximum',
+      () => [{ Name: 'QueueName', Value: getAtt(stack, 'Rotation/FunctionDeadLetterQueue', 'QueueName') }],
+    ],
+    [
+      'messages in the schedule dead-letter queue',
+      'AWS/SQS',
+      'ApproximateNumberOfMessagesVisible',
+      'Maximum',
+      () => [{ Name: 'QueueName', Value: getAtt(stack, 'Rotation/ScheduleDeadLetterQueue', 'QueueName') }],
+    ],
+    [
+      'schedule target errors',
+      'AWS/Scheduler',
+      'TargetErrorCount',
+      'Sum',
+      () => [{ Name: 'ScheduleGroup', Value: scheduleGroupName() }],
+    ],
+  ])('alarm on %s, notifying the topic', (_name, namespace, metricName, statistic, dimensions) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: namespace,
+      MetricName: metricName,
+      Dimensions: dimensions(),
+      Statistic: statistic,
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef()],
+    });
+  });
+
+  it.each(WORKSPACES)('alarm when %s was not rotated within twice the interval, missing data breaching', (workspaceId) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ProlificWebhookSecretRotation',
+      MetricName: 'SecondsSinceLastRotation',
+      Dimensions: [
+        { Name: 'service', Value: 'prolific-webhook-secret-rotation' },
+        { Name: 'workspace_id', Value: workspaceId },
+      ],
+      Statistic: 'Maximum',
+      Period: 86400,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: TWO_MONTHS_IN_SECONDS,
+      TreatMissingData: 'breaching',
+      AlarmActions: [topicRef()],
+    });
+  });
+
+  it('are the four operational alarms and one staleness alarm per workspace, nothing else', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + WORKSPACES.length);
+  });
+
+  it('go to a topic that only accepts TLS publishers, with the e-mail subscribed', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef()],
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'rotation-alarms@example.com',
+      TopicArn: topicRef(),
+    });
+  });
+});
+
+describe('the stack outputs', () => {
+  it('name the secrets, the function and the topic, and never a value', () => {
+    const outputs = template.findOutputs('*');
+
+    expect(Object.keys(outputs).sort()).toEqual(
+      ['AlarmTopicArn', 'ApiTokenSecretArn', 'FunctionName', 'SecretArnwsa', 'SecretArnwsb'].sort(),
+    );
+    expect(outputs['SecretArnwsa']?.Value).toEqual(secretRef('ws-a'));
+    expect(outputs['SecretArnwsb']?.Value).toEqual(secretRef('ws-b'));
+    expect(outputs['ApiTokenSecretArn']?.Value).toEqual(tokenRef());
+    expect(outputs['FunctionName']?.Value).toEqual(refTo(stack, 'Rotation/Function'));
+    expect(outputs['AlarmTopicArn']?.Value).toEqual(refTo(stack, 'Rotation/AlarmTopic'));
+    expect(JSON.stringify(outputs)).not.toMatch(/SecretString|resolve:secretsmanager/);
+  });
+});
