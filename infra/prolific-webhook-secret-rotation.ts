@@ -16,7 +16,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { API_TOKEN_PLACEHOLDER } from '../lambda/api-token.js';
-import { DEFAULT_PROLIFIC_API_BASE_URL, WORKSPACE_ID_PATTERN } from '../lambda/config.js';
+import { DEFAULT_PROLIFIC_API_BASE_URL, LOOPBACK_HOSTS, WORKSPACE_ID_PATTERN } from '../lambda/config.js';
 import { INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../lambda/timing.js';
 import { scheduleInterval } from './schedule-interval.js';
 
@@ -108,7 +108,6 @@ const DEFAULTS = {
 const LAMBDA_MAX_TIMEOUT_MS = 15 * 60 * 1000;
 const MAX_TARGETS = Math.floor((LAMBDA_MAX_TIMEOUT_MS - INVOCATION_OVERHEAD_MS) / TARGET_TIME_BUDGET_MS);
 const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 // What a new target secret holds until the function's first run heals it from Prolific. The function
 // treats anything that is not its JSON shape as drift. Never change this text: CloudFormation would
@@ -329,6 +328,8 @@ export class ProlificWebhookSecretRotation extends Construct {
     return fn;
   }
 
+  // Written out rather than Secret.grantRead/grantWrite: grantWrite adds secretsmanager:UpdateSecret, no
+  // grant covers UpdateSecretVersionStage, and the token secret needs GetSecretValue alone.
   private grantRotation(principal: iam.IPrincipal): void {
     const targets = [...this.secrets.values()];
     principal.addToPrincipalPolicy(

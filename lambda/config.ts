@@ -17,10 +17,11 @@ export interface RotationConfig {
 
 export const DEFAULT_PROLIFIC_API_BASE_URL = 'https://api.prolific.com';
 
-/** Prolific ids are 24 hex characters; anything outside this set is surely a typo or an injection. */
+/** Prolific ids are 24 hex characters; this looser set still refuses typos, paths and injection. */
 export const WORKSPACE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** The only hosts the Prolific API base URL may reach over plain http: (local runs and tests). */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Reads and validates the environment variables of DESIGN.md; the first problem found is thrown, naming the variable. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): RotationConfig {
