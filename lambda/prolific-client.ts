@@ -94,6 +94,9 @@ export function createProlificClient(clientOptions: ProlificClientOptions): Prol
           ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}),
         },
         body: method === 'POST' ? JSON.stringify({ workspace_id: workspaceId }) : undefined,
+        // A redirect is not something Prolific's API does: answer it as an error rather than follow it
+        // (and carry the token) somewhere else.
+        redirect: 'manual',
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {

@@ -1,4 +1,5 @@
 // The Prolific client against the Prolific stand-in over real HTTP, with recorded (not real) back-off waits.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProlificClient, describeErrorBody, type ProlificClientOptions } from '../../lambda/prolific-client.js';
@@ -121,6 +122,25 @@ describe('getActiveSecret', () => {
       name: 'ProlificUnavailableError',
       message: expect.stringContaining('connection failed (ECONNREFUSED)'),
     });
+  });
+
+  it('does not follow a redirect (which would carry the token elsewhere)', async () => {
+    const redirector = createHttpServer((request, response) => {
+      response.writeHead(302, { Location: `${prolific.url}${request.url}` }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    const { port } = redirector.address() as { port: number };
+
+    try {
+      await expect(client({ baseUrl: `http://127.0.0.1:${port}` }).getActiveSecret(WORKSPACE)).rejects.toMatchObject({
+        name: 'ProlificRequestError',
+        status: 302,
+      });
+      expect(prolific.calls).toHaveLength(0);
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise((resolve) => redirector.close(resolve));
+    }
   });
 
   it.each([
