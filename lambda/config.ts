@@ -25,9 +25,19 @@ export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localh
 
 /** Reads and validates the environment variables of DESIGN.md; the first problem found is thrown, naming the variable. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): RotationConfig {
+  const targets = parseTargets(required(env, 'ROTATION_TARGETS'));
+  const tokenSecretId = required(env, 'PROLIFIC_TOKEN_SECRET_ID');
+  // A run would store a webhook secret over the API token, and every later run would fail on the token.
+  const tokenIndex = targets.findIndex((target) => target.secretId === tokenSecretId);
+  if (tokenIndex >= 0) {
+    throw new ConfigurationError(
+      `Environment variable ROTATION_TARGETS[${tokenIndex}].secretId is the token secret (PROLIFIC_TOKEN_SECRET_ID); ` +
+        'each workspace needs a secret of its own, or rotating would overwrite the API token.',
+    );
+  }
   return {
-    targets: parseTargets(required(env, 'ROTATION_TARGETS')),
-    tokenSecretId: required(env, 'PROLIFIC_TOKEN_SECRET_ID'),
+    targets,
+    tokenSecretId,
     prolificApiBaseUrl: parseBaseUrl(env['PROLIFIC_API_BASE_URL']?.trim() || DEFAULT_PROLIFIC_API_BASE_URL),
   };
 }

@@ -31,7 +31,7 @@ export function parseEvent(event: unknown, targets: readonly RotationTarget[]): 
   if (typeof event !== 'object' || Array.isArray(event)) {
     throw new InvalidEventError(`The event must be a JSON object such as ${EXAMPLES}.`);
   }
-  if (JSON.stringify(event).length > MAX_EVENT_BYTES) {
+  if (jsonLength(event) > MAX_EVENT_BYTES) {
     throw new InvalidEventError(`The event is larger than ${MAX_EVENT_BYTES} bytes; expected a small object such as ${EXAMPLES}.`);
   }
   const fields = event as Record<string, unknown>;
@@ -95,6 +95,27 @@ function rejectUnknownKeys(fields: Record<string, unknown>, allowed: readonly st
 
 /** A short, printable rendering of a rejected value: enough to spot the mistake, never a wall of text. */
 function preview(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const json = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  // JSON leaves invisible, direction-changing and line-breaking characters as they are; they would hide or
+  // reorder the message in a console, so they are escaped too. Cut by code point, never inside a pair.
+  const characters = [...json.replace(UNPRINTABLE, escapeCodeUnits)];
+  return characters.length > 60 ? `${characters.slice(0, 57).join('')}...` : characters.join('');
+}
+
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+function escapeCodeUnits(text: string): string {
+  return text
+    .split('')
+    .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .join('');
+}
+
+/** The event's length as JSON. Too deep to serialise (a RangeError) means far larger than any allowed event. */
+function jsonLength(event: object): number {
+  try {
+    return JSON.stringify(event).length;
+  } catch {
+    return Infinity;
+  }
 }

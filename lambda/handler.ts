@@ -13,7 +13,7 @@ import { processNativeStep } from './native-rotation.js';
 import { createProlificClient, type ProlificClient, type ProlificClientOptions } from './prolific-client.js';
 import { processTarget, type TargetResult } from './rotation.js';
 import { createSecretStore, type SecretStore } from './secret-store.js';
-import { TARGET_TIME_BUDGET_MS } from './timing.js';
+import { SECRETS_MANAGER_REQUEST_TIMEOUT_MS, TARGET_TIME_BUDGET_MS } from './timing.js';
 
 /** What an invocation returns (DESIGN.md). Never holds a secret value or the token. */
 export interface RotationReport {
@@ -61,7 +61,17 @@ export function createHandler(deps: HandlerDependencies = {}) {
   function loadRuntime(): Runtime {
     if (runtime === undefined) {
       const config = parseConfig(env);
-      const client = deps.secretsManager ?? new SecretsManagerClient({ maxAttempts: SECRETS_MANAGER_MAX_ATTEMPTS });
+      const client =
+        deps.secretsManager ??
+        new SecretsManagerClient({
+          maxAttempts: SECRETS_MANAGER_MAX_ATTEMPTS,
+          // Without these a hung connection would wait for the Lambda timeout instead of being retried.
+          requestHandler: {
+            connectionTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS,
+            requestTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS,
+            throwOnRequestTimeout: true,
+          },
+        });
       runtime = { config, store: createSecretStore(client), tokens: new SecretsProvider({ awsSdkV3Client: client }) };
     }
     return runtime;

@@ -53,7 +53,17 @@ export async function processNativeStep(
               'Cancel this rotation and run {"action": "sync"}.',
           );
         }
-        if (step === 'finishSecret') await store.promote(secretId, token);
+        if (step === 'finishSecret') {
+          await store.promote(secretId, token);
+          // As in a regular run, only a check made after the write tells whether a rotation running at the
+          // same time replaced Prolific's secret in between, leaving AWSCURRENT on a secret that no longer works.
+          if (!holdsSecret(pending, await prolific.getActiveSecret(workspaceId))) {
+            throw new RotationConflictError(
+              `Prolific's secret for workspace ${workspaceId} changed while version ${token} was made current ` +
+                '(another rotation at the same time?). Run {"action": "sync"} to store the one Prolific signs with.',
+            );
+          }
+        }
         return done('unchanged', pending.id, pending.rotated_at);
       }
     }

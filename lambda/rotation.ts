@@ -122,6 +122,13 @@ export async function processTarget(target: RotationTarget, mode: RotationMode, 
       active = await prolific.getActiveSecret(workspaceId);
       if (!readOnly && holdsSecret(pending.secret, active) && active) {
         const settled = await storeAsCurrent(active);
+        // The version made current may not be the pending one (Secrets Manager's own rotation names its
+        // version itself, and a newer secret may have been stored instead). Its label must not stay behind
+        // as a lock that every later run would "resume" instead of rotating.
+        if (settled.versionId !== pending.versionId) {
+          enter('resume');
+          await store.dropPending(secretId, pending.versionId);
+        }
         return result('resumed', settled.secret.id, settled);
       }
       if (!readOnly) await store.dropPending(secretId, pending.versionId);

@@ -7,6 +7,9 @@ export const PROLIFIC_REQUEST_TIMEOUT_MS = 5_000;
 /** How long one Prolific operation (a GET or a POST) may take, retries and back-off included. */
 export const PROLIFIC_CALL_BUDGET_MS = 15_000;
 
+/** How long one Secrets Manager request may take before the SDK abandons it (and retries it). */
+export const SECRETS_MANAGER_REQUEST_TIMEOUT_MS = 5_000;
+
 /**
  * Worst case for one target: up to four Prolific operations (resume/reconcile GET, POST, the GET that
  * settles an unanswered POST, the confirming GET) plus Secrets Manager calls with the SDK's retries.

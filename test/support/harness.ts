@@ -5,6 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createHandler, type HandlerDependencies, type RotationReport } from '../../lambda/handler.js';
 import { parseStoredSecret, type StoredSecret } from '../../lambda/stored-secret.js';
+import { captureOutput } from './capture-output.js';
 import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
 
@@ -112,24 +113,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 
   async function invoke(event: unknown, context: Partial<Context> = {}): Promise<InvocationOutcome> {
-    // Powertools writes INFO lines and metrics to stdout, WARN and ERROR lines to stderr: capture both.
-    const streams = [process.stdout, process.stderr] as const;
-    const originals = streams.map((stream) => stream.write);
-    for (const stream of streams) {
-      stream.write = ((chunk: string | Uint8Array) => {
-        output.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-        return true;
-      }) as typeof stream.write;
-    }
-    try {
-      return { report: await handler(event, fakeContext(context)) };
-    } catch (error) {
-      return { error: error as Error };
-    } finally {
-      streams.forEach((stream, index) => {
-        stream.write = originals[index] as typeof stream.write;
-      });
-    }
+    return captureOutput(output, async () => {
+      try {
+        return { report: await handler(event, fakeContext(context)) };
+      } catch (error) {
+        return { error: error as Error };
+      }
+    });
   }
 
   function currentSecret(workspaceId: string): StoredSecret | undefined {

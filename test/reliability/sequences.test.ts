@@ -1,0 +1,352 @@
+// Randomized sequences (issue 4, part 3): a seeded generator plays rounds of runs started at once
+// (rotate, sync, status, dry runs, Secrets Manager's own four-step rotation), with faults from both
+// stand-ins, lost answers and cut-off runs, then checks DESIGN.md's invariants 1, 2 and 4. The deterministic scheduler (support-random-scheduler.ts) makes each sequence a function of its
+// seed (and of the code: a change that adds or removes a request plays a seed differently), so a failing
+// seed, printed with its trace, replays exactly:
+//   RELIABILITY_REPLAY_SEED=0x... npx vitest run test/reliability/sequences.test.ts
+// More sequences: RELIABILITY_SEQUENCES=5000 (default 500); another batch: RELIABILITY_SEED=<n>.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHandler } from '../../lambda/handler.js';
+import { startProlificStandIn, type ProlificFaultRule, type ProlificStandIn } from '../standins/prolific.js';
+import {
+  startSecretsManagerStandIn,
+  type SecretsManagerFault,
+  type SecretsManagerOperation,
+  type SecretsManagerStandIn,
+} from '../standins/secrets-manager.js';
+import { fakeContext } from '../support/harness.js';
+import { createRandom, formatSeed, integerFromEnv, seedAt, type Random } from './support-random.js';
+import { capturingOutput, countLeaks, invoke, targetState, visibleTexts, type Handler, type InvocationOutcome } from './support-random-runs.js';
+import { gatedFetch, gateSecretsManager, runInterleaved, type Chooser, type GatedRequest, type RunEnd } from './support-random-scheduler.js';
+
+const SEQUENCES = integerFromEnv('RELIABILITY_SEQUENCES', 500);
+const BASE_SEED = integerFromEnv('RELIABILITY_SEED', 0x5eed_2024);
+const REPLAY_SEED = process.env['RELIABILITY_REPLAY_SEED'] ? integerFromEnv('RELIABILITY_REPLAY_SEED', 0) : undefined;
+/** Stop after this many failing sequences: their seeds are what a person needs. */
+const MAX_REPORTED_FAILURES = 3;
+/** The stand-ins slow down as secrets pile up; long batches start fresh ones this often. */
+const SEQUENCES_PER_STAND_INS = 250;
+
+/** How often, per request, something goes wrong. Each sequence draws one level. */
+interface Chaos {
+  readonly name: string;
+  /** A stand-in fault on the request. */
+  readonly faultRate: number;
+  /** The run dies at the request (before sending it, or after it took effect). */
+  readonly cutOffRate: number;
+  /** A Secrets Manager request is sent twice, as after a lost answer. */
+  readonly repeatRate: number;
+}
+
+const CHAOS_LEVELS: readonly Chaos[] = [
+  { name: 'calm', faultRate: 0, cutOffRate: 0, repeatRate: 0 },
+  { name: 'light', faultRate: 0.03, cutOffRate: 0.01, repeatRate: 0.03 },
+  { name: 'heavy', faultRate: 0.12, cutOffRate: 0.04, repeatRate: 0.08 },
+];
+
+interface EventKind {
+  readonly name: string;
+  /** The invocations one run makes, one after the other; it stops at the first that fails. */
+  readonly invocations: (target: { workspaceId: string; secretId: string }, random: Random) => unknown[];
+  /** May write (so invariant 1 applies when it succeeds). */
+  readonly writes: boolean;
+}
+
+const ROTATE: EventKind = { name: 'rotate', invocations: () => [{ action: 'rotate' }], writes: true };
+const SYNC: EventKind = { name: 'sync', invocations: ({ workspaceId }) => [{ action: 'sync', workspaceId }], writes: true };
+/** Secrets Manager's own rotation: its four steps, invoked in turn with one new version id. */
+const NATIVE_ROTATION: EventKind = {
+  name: 'native rotation',
+  invocations: ({ secretId }, random) => {
+    const hex = Array.from({ length: 32 }, () => random.int(16).toString(16)).join('');
+    const token = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    return ['createSecret', 'setSecret', 'testSecret', 'finishSecret'].map((step) => ({ Step: step, SecretId: secretId, ClientRequestToken: token }));
+  },
+  writes: true,
+};
+const EVENT_KINDS: readonly EventKind[] = [
+  ROTATE,
+  ROTATE,
+  SYNC,
+  NATIVE_ROTATION,
+  { name: 'status', invocations: () => [{ action: 'status' }], writes: false },
+  { name: 'rotate dry run', invocations: () => [{ action: 'rotate', dryRun: true }], writes: false },
+];
+
+type ProlificFaultChoice = Omit<ProlificFaultRule, 'method' | 'workspaceId'> & { readonly label: string };
+
+const PROLIFIC_FAULTS: Readonly<Record<'GET' | 'POST', readonly ProlificFaultChoice[]>> = {
+  GET: [
+    { label: '500', fault: { kind: 'status', status: 500 } },
+    { label: '429', fault: { kind: 'status', status: 429, retryAfter: 0 } },
+    { label: 'connection reset', fault: { kind: 'reset' } },
+    { label: 'body cut short', fault: { kind: 'partial' } },
+    { label: '401', fault: { kind: 'status', status: 401 } },
+    { label: 'malformed body', fault: { kind: 'body', body: '{"results": [' } },
+  ],
+  POST: [
+    { label: '503 before acting', fault: { kind: 'status', status: 503 } },
+    { label: '429', fault: { kind: 'status', status: 429, retryAfter: 0 } },
+    { label: '422', fault: { kind: 'status', status: 422 } },
+    { label: '500 after acting', fault: { kind: 'status', status: 500 }, afterEffect: true },
+    { label: 'connection reset after acting', fault: { kind: 'reset' }, afterEffect: true },
+    { label: 'body cut short after acting', fault: { kind: 'partial' } },
+    { label: '201 without a value', fault: { kind: 'override', fields: { value: null } } },
+  ],
+};
+
+const SECRETS_MANAGER_ERRORS = ['InternalServiceError', 'ThrottlingException', 'AccessDeniedException'] as const;
+const FAULTABLE_OPERATIONS: readonly string[] = ['DescribeSecret', 'GetSecretValue', 'PutSecretValue', 'UpdateSecretVersionStage'];
+const PLACEHOLDER = '{"note":"written by the rotation function"}';
+/** No getRemainingTimeInMillis: middy then sets no early-timeout timer, which a cut-off run would leave behind. */
+const CONTEXT = { ...fakeContext(), getRemainingTimeInMillis: undefined } as unknown as Context;
+
+interface StandIns {
+  readonly prolific: ProlificStandIn;
+  readonly secretsManager: SecretsManagerStandIn;
+  readonly tokenSecretId: string;
+}
+
+interface SequenceReport {
+  readonly seed: number;
+  readonly trace: string[];
+  readonly problems: string[];
+  readonly runs: number;
+  readonly cutOffs: number;
+  readonly failedRuns: number;
+}
+
+let sequenceCount = 0;
+
+/** Plays one sequence on fresh workspace and secret, and reports what broke an invariant. */
+async function playSequence(seed: number, standIns: StandIns): Promise<SequenceReport> {
+  const { prolific, secretsManager, tokenSecretId } = standIns;
+  const random = createRandom(seed);
+  const trace: string[] = [];
+  const problems: string[] = [];
+  const outcomes: InvocationOutcome[] = [];
+  const clients: SecretsManagerClient[] = [];
+  let runs = 0;
+  let cutOffs = 0;
+  let failedRuns = 0;
+
+  prolific.clearFaults();
+  secretsManager.clearFaults();
+  sequenceCount += 1;
+  const workspaceId = `seq-${sequenceCount}-${formatSeed(seed)}`;
+  const chaos = random.pick(CHAOS_LEVELS);
+  const startsWithSecret = random.chance(0.9);
+  prolific.addWorkspace(workspaceId, { withSecret: startsWithSecret });
+  const secretId = secretsManager.createSecret(`prolific/webhook-signing-secret/${workspaceId}`, PLACEHOLDER).arn;
+  const target = { workspaceId, secretId };
+  const env = { ROTATION_TARGETS: JSON.stringify([target]), PROLIFIC_TOKEN_SECRET_ID: tokenSecretId, PROLIFIC_API_BASE_URL: prolific.url };
+  const issuedBefore = prolific.issuedValues().length;
+  // rotated_at comes from this clock: one second per reading, so a replay writes the same strings.
+  let tick = 0;
+  const clock = () => new Date(Date.UTC(2030, 0, 1) + 1000 * tick++);
+  trace.push(`chaos ${chaos.name}; Prolific ${startsWithSecret ? 'has a secret' : 'has no secret yet'}`);
+
+  const describeRequest = (request: GatedRequest) =>
+    request.service === 'prolific'
+      ? `Prolific ${request.method}`
+      : `${request.operation}(${request.secretId === tokenSecretId ? 'token' : 'target'})`;
+
+  const chaotic: Chooser = (runId, request, chooserRandom) => {
+    const step = chooseStep(request, chooserRandom);
+    trace.push(`  run ${runId}: ${describeRequest(request)} → ${step.label}`);
+    return step.step;
+  };
+
+  function chooseStep(request: GatedRequest, chooserRandom: Random) {
+    if (chooserRandom.chance(chaos.cutOffRate)) {
+      const afterSending = chooserRandom.chance(0.5);
+      return { label: afterSending ? 'cut off after sending' : 'cut off before sending', step: { kind: 'cut-off', afterSending } as const };
+    }
+    if (request.service === 'prolific') {
+      const method = request.method === 'POST' ? 'POST' : 'GET';
+      if (!chooserRandom.chance(chaos.faultRate)) return { label: 'send', step: { kind: 'send' } as const };
+      const { label, ...rule } = chooserRandom.pick(PROLIFIC_FAULTS[method]);
+      return { label: `fault ${label}`, step: { kind: 'send', prepare: () => prolific.injectFault({ ...rule, method, workspaceId }) } as const };
+    }
+    if (FAULTABLE_OPERATIONS.includes(request.operation) && chooserRandom.chance(chaos.faultRate)) {
+      const fault: SecretsManagerFault = {
+        operation: request.operation as SecretsManagerOperation,
+        secretId: request.secretId,
+        error: chooserRandom.pick(SECRETS_MANAGER_ERRORS),
+      };
+      return { label: `fault ${String(fault.error)}`, step: { kind: 'send', prepare: () => secretsManager.injectFault(fault) } as const };
+    }
+    if (chooserRandom.chance(chaos.repeatRate)) return { label: 'send twice', step: { kind: 'send', twice: true } as const };
+    return { label: 'send', step: { kind: 'send' } as const };
+  }
+
+  const calm: Chooser = (runId, request) => {
+    trace.push(`  run ${runId}: ${describeRequest(request)} → send`);
+    return { kind: 'send' };
+  };
+
+  /** Invokes one handler with each event in turn, up to the first failure; the run's outcome is the last one. */
+  async function invokeInTurn(handler: Handler, events: readonly unknown[]): Promise<InvocationOutcome> {
+    let outcome: InvocationOutcome = {};
+    for (const event of events) {
+      outcome = await invoke(handler, event, CONTEXT);
+      outcomes.push(outcome);
+      if (outcome.error) break;
+    }
+    return outcome;
+  }
+
+  /** Starts one run per event at once (each its own handler, as separate Lambda environments would be). */
+  async function playRound(kinds: readonly EventKind[], choose: Chooser): Promise<RunEnd<InvocationOutcome>[]> {
+    const runRandoms = kinds.map(() => random.fork());
+    const ends = await runInterleaved(kinds.length, random, choose, (runId, gate) => {
+      const runRandom = runRandoms[runId] as Random;
+      const client = gateSecretsManager(
+        new SecretsManagerClient({
+          region: secretsManager.region,
+          endpoint: secretsManager.endpoint,
+          credentials: { accessKeyId: 'AKIASTANDINEXAMPLE', secretAccessKey: 'stand-in-secret-access-key' },
+          // A Secrets Manager fault fails the call; the scheduler's "send twice" plays the SDK's retry.
+          maxAttempts: 1,
+        }),
+        gate,
+      );
+      clients.push(client);
+      const handler = createHandler({
+        env,
+        secretsManager: client,
+        now: clock,
+        // Time stands still for the client (no sleeping, no budget running out): the scheduler decides.
+        prolific: { fetch: gatedFetch(gate), sleep: async () => undefined, now: () => 0, random: runRandom.next },
+      });
+      return invokeInTurn(handler, (kinds[runId] as EventKind).invocations(target, runRandom));
+    });
+    ends.forEach((end, runId) => {
+      runs += 1;
+      if (end.kind === 'cut-off') cutOffs += 1;
+      else if (end.value.error) failedRuns += 1;
+      trace.push(`  run ${runId} ${describeEnd(end)}`);
+    });
+    return ends;
+  }
+
+  const { output } = await capturingOutput(async () => {
+    const rounds = 1 + random.int(3);
+    for (let round = 1; round <= rounds; round++) {
+      if (random.chance(0.15)) {
+        prolific.replaceSecret(workspaceId);
+        trace.push('someone replaced the secret in the Prolific app');
+      }
+      const kinds = Array.from({ length: random.pick([1, 1, 2, 2, 3]) }, () => random.pick(EVENT_KINDS));
+      trace.push(`round ${round}: ${kinds.map((kind) => kind.name).join(', ')} at once`);
+      const ends = await playRound(kinds, chaotic);
+      const everyRunSucceeded = ends.every((end) => end.kind === 'finished' && end.value.error === undefined);
+      if (everyRunSucceeded && kinds.some((kind) => kind.writes) && !targetState(prolific, secretsManager, target).inSync) {
+        problems.push(`invariant 1: every run of round ${round} succeeded, yet AWSCURRENT does not hold Prolific's active secret`);
+      }
+    }
+
+    // Invariant 2: whatever the rounds left behind, one further run, alone and without faults, restores (1).
+    const recovery = random.pick([ROTATE, SYNC]);
+    trace.push(`recovery: ${recovery.name}, alone`);
+    const [end] = await playRound([recovery], calm);
+    if (end?.kind !== 'finished' || end.value.error) {
+      problems.push(`invariant 2: the one run after the sequence (${recovery.name}) did not succeed: ${end ? describeEnd(end) : 'no run'}`);
+    } else {
+      const state = targetState(prolific, secretsManager, target);
+      if (!state.inSync) problems.push(`invariant 2: after the one further run (${recovery.name}), AWSCURRENT still does not hold Prolific's active secret`);
+      if (state.pendingLeft) problems.push(`the one further run (${recovery.name}) succeeded but left AWSPENDING on a version other than AWSCURRENT`);
+    }
+  });
+
+  for (const client of clients) client.destroy();
+  const secrets = [prolific.token, ...prolific.issuedValues().slice(issuedBefore)];
+  const leaks = countLeaks(secrets, [...output, ...outcomes.flatMap(visibleTexts)]);
+  if (leaks > 0) problems.push(`invariant 4: ${leaks} secret value(s) or the token appeared in output, results or errors`);
+  return { seed, trace, problems, runs, cutOffs, failedRuns };
+}
+
+function describeEnd(end: RunEnd<InvocationOutcome>): string {
+  if (end.kind === 'cut-off') return 'was cut off';
+  const { report, error } = end.value;
+  if (error === undefined) return `finished: ${report?.results.map((result) => result.outcome).join(', ')}`;
+  // Error names only: messages carry ids that differ between replays.
+  const names = new Set(error.message.match(/\b\w+(?:Error|Exception|Failure)\b/g) ?? []);
+  names.delete('RotationFailedError');
+  return `failed: ${error.name} (${[...names].join(', ')})`;
+}
+
+function failureMessage(report: SequenceReport): string {
+  return [
+    `Sequence ${formatSeed(report.seed)} broke an invariant:`,
+    ...report.problems.map((problem) => `  - ${problem}`),
+    `Replay: RELIABILITY_REPLAY_SEED=${formatSeed(report.seed)} npx vitest run test/reliability/sequences.test.ts`,
+    'Trace:',
+    ...report.trace,
+  ].join('\n');
+}
+
+describe('randomized sequences of concurrent runs, faults and cut-offs', () => {
+  let standIns: StandIns | undefined;
+
+  async function closeStandIns(): Promise<void> {
+    await Promise.all([standIns?.prolific.close(), standIns?.secretsManager.close()]);
+    standIns = undefined;
+  }
+  /** Sequences never depend on what earlier ones left in the stand-ins, so swapping them changes no outcome. */
+  async function freshStandIns(): Promise<StandIns> {
+    await closeStandIns();
+    const prolific = await startProlificStandIn();
+    const secretsManager = await startSecretsManagerStandIn();
+    standIns = { prolific, secretsManager, tokenSecretId: secretsManager.createSecret('prolific/api-token', prolific.token).arn };
+    return standIns;
+  }
+  afterAll(closeStandIns);
+
+  const seeds = REPLAY_SEED === undefined ? Array.from({ length: SEQUENCES }, (_, index) => seedAt(BASE_SEED, index)) : [REPLAY_SEED];
+
+  it(`holds invariants 1, 2 and 4 over ${seeds.length} seeded sequence(s)`, { timeout: Math.max(120_000, seeds.length * 500) }, async () => {
+    const failures: string[] = [];
+    const totals = { runs: 0, cutOffs: 0, failedRuns: 0 };
+    for (const [index, seed] of seeds.entries()) {
+      const current = index % SEQUENCES_PER_STAND_INS === 0 ? await freshStandIns() : (standIns as StandIns);
+      const report = await playSequence(seed, current);
+      totals.runs += report.runs;
+      totals.cutOffs += report.cutOffs;
+      totals.failedRuns += report.failedRuns;
+      if (REPLAY_SEED !== undefined) console.info(report.trace.join('\n'));
+      if (report.problems.length > 0) {
+        failures.push(failureMessage(report));
+        console.error(failureMessage(report));
+        if (failures.length >= MAX_REPORTED_FAILURES) break;
+      }
+    }
+    console.info(
+      `Played ${seeds.length} sequence(s) from base seed ${formatSeed(BASE_SEED)}: ${totals.runs} runs, ` +
+        `${totals.failedRuns} failed, ${totals.cutOffs} cut off.`,
+    );
+
+    expect(failures).toEqual([]);
+    // A batch in which nothing ever went wrong would have tested only the happy path.
+    if (REPLAY_SEED === undefined) expect(totals.failedRuns + totals.cutOffs).toBeGreaterThan(0);
+  });
+
+  it('replays a sequence exactly from its seed, faults and cut-offs included', async () => {
+    const current = await freshStandIns();
+    const replayed: SequenceReport[] = [];
+    for (let index = 0; index < 30; index++) {
+      const seed = seedAt(BASE_SEED, index);
+      const first = await playSequence(seed, current);
+      const second = await playSequence(seed, current);
+      expect(second.trace, `sequence ${formatSeed(seed)} played twice`).toEqual(first.trace);
+      replayed.push(first);
+    }
+
+    const traces = replayed.map((sequence) => sequence.trace.join('\n'));
+    expect(traces.some((trace) => trace.includes('cut off'))).toBe(true);
+    expect(traces.some((trace) => trace.includes('→ fault'))).toBe(true);
+    expect(traces.some((trace) => /round \d: \S[^\n]*, [^\n]* at once/.test(trace))).toBe(true);
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * Runs `run` while everything written to stdout and stderr is appended to `into` instead of printed.
+ * Powertools writes INFO lines and metrics to stdout, WARN and ERROR lines to stderr: both are needed to
+ * check that no secret is ever printed. Not for overlapping calls: capture around a whole batch instead.
+ */
+export async function captureOutput<T>(into: string[], run: () => Promise<T>): Promise<T> {
+  const streams = [process.stdout, process.stderr] as const;
+  const originals = streams.map((stream) => stream.write);
+  for (const stream of streams) {
+    stream.write = ((chunk: string | Uint8Array) => {
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    }) as typeof stream.write;
+  }
+  try {
+    return await run();
+  } finally {
+    streams.forEach((stream, index) => {
+      stream.write = originals[index] as typeof stream.write;
+    });
+  }
+}
