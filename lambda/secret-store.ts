@@ -49,9 +49,12 @@ export function createSecretStore(client: SecretsManagerClient): SecretStore {
 
   async function describe(secretId: string): Promise<TargetVersions> {
     const output = await call('DescribeSecret', secretId, () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
-    const versionWith = (stage: string) =>
-      Object.entries(output.VersionIdsToStages ?? {}).find(([, stages]) => stages?.includes(stage))?.[0];
-    return { arn: output.ARN ?? secretId, currentVersionId: versionWith(AWSCURRENT), pendingVersionId: versionWith(AWSPENDING) };
+    const stages = output.VersionIdsToStages;
+    return {
+      arn: output.ARN ?? secretId,
+      currentVersionId: versionWithStage(stages, AWSCURRENT),
+      pendingVersionId: versionWithStage(stages, AWSPENDING),
+    };
   }
 
   async function readVersion(secretId: string, versionId: string): Promise<StoredVersion> {
@@ -120,6 +123,11 @@ export function createSecretStore(client: SecretsManagerClient): SecretStore {
   }
 
   return { describe, readVersion, putPending, promote, dropPending };
+}
+
+/** The version carrying `stage` in DescribeSecret's `VersionIdsToStages`, if any. */
+export function versionWithStage(versionIdsToStages: Record<string, string[]> | undefined, stage: string): string | undefined {
+  return Object.entries(versionIdsToStages ?? {}).find(([, stages]) => stages.includes(stage))?.[0];
 }
 
 function nameOf(error: unknown): string {

@@ -1,6 +1,7 @@
 // The signing secrets a receiver verifies with, read from the workspace's target secret in Secrets Manager
 // and cached. Values stay inside this module and the verifier: nothing here logs or returns one to a caller.
 import { DescribeSecretCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { versionWithStage } from '../secret-store.js';
 import { parseStoredSecret, type StoredSecret } from '../stored-secret.js';
 
 export type SigningStage = 'AWSCURRENT' | 'AWSPENDING' | 'AWSPREVIOUS';
@@ -79,8 +80,7 @@ export function createSigningKeySource(options: SigningKeySourceOptions): Signin
     const described = await client.send(new DescribeSecretCommand({ SecretId: secretId })).catch((error: unknown) => {
       throw readError(secretId, 'DescribeSecret', error);
     });
-    const versionWith = (stage: SigningStage) =>
-      Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) => stages?.includes(stage))?.[0];
+    const versionWith = (stage: SigningStage) => versionWithStage(described.VersionIdsToStages, stage);
     const currentVersionId = versionWith('AWSCURRENT');
     const pendingVersionId = versionWith('AWSPENDING');
 

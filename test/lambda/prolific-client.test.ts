@@ -1,9 +1,9 @@
 // The Prolific client against the Prolific stand-in over real HTTP, with recorded (not real) back-off waits.
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProlificClient, describeErrorBody, type ProlificClientOptions } from '../../lambda/prolific-client.js';
 import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
+import { freePort } from '../support/free-port.js';
 
 const WORKSPACE = '6655443322110099aabbccdd';
 
@@ -245,11 +245,3 @@ describe('error messages', () => {
     expect(describeErrorBody(`<html>\n${'x'.repeat(400)}</html>`, 'token')).toMatch(/^unexpected body "<html> x+\.\.\.$/);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

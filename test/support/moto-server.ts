@@ -2,9 +2,9 @@
 // integration tests. Started on 127.0.0.1 on a free port, and stopped by the test that started it.
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { freePort } from './free-port.js';
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -78,19 +78,6 @@ export async function startMotoServer(executable: string): Promise<MotoServer> {
     },
     close: stop,
   };
-}
-
-/** A port the OS says is free right now (bound on port 0, then released for moto to take). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('Could not find a free port for moto_server.');
-  return address.port;
 }
 
 /** Asks moto's own API until it answers, at most `tries` times. */
