@@ -15,9 +15,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { API_TOKEN_PLACEHOLDER } from '../lambda/api-token.js';
-import { DEFAULT_PROLIFIC_API_BASE_URL, LOOPBACK_HOSTS, WORKSPACE_ID_PATTERN } from '../lambda/config.js';
-import { INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../lambda/timing.js';
+import {
+  API_TOKEN_PLACEHOLDER,
+  DEFAULT_PROLIFIC_API_BASE_URL,
+  INVOCATION_OVERHEAD_MS,
+  LOOPBACK_HOSTS,
+  TARGET_SECRET_PLACEHOLDER,
+  TARGET_TIME_BUDGET_MS,
+  WORKSPACE_ID_PATTERN,
+} from '../lambda/contract.js';
 import { scheduleInterval } from './schedule-interval.js';
 
 /** One Prolific workspace whose webhook signing secret is rotated. */
@@ -108,11 +114,6 @@ const DEFAULTS = {
 const LAMBDA_MAX_TIMEOUT_MS = 15 * 60 * 1000;
 const MAX_TARGETS = Math.floor((LAMBDA_MAX_TIMEOUT_MS - INVOCATION_OVERHEAD_MS) / TARGET_TIME_BUDGET_MS);
 const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-// What a new target secret holds until the function's first run heals it from Prolific. The function
-// treats anything that is not its JSON shape as drift. Never change this text: CloudFormation would
-// then overwrite the stored value (the live signing secret) with it on the next deployment.
-const TARGET_SECRET_PLACEHOLDER = 'Not synced yet: run the rotation function with {"action":"sync"}.';
 
 const ROTATE_INPUT = { action: 'rotate' };
 const HEARTBEAT_INPUT = { action: 'status' };

@@ -1,5 +1,5 @@
 import type { Node } from 'constructs';
-import { WORKSPACE_ID_PATTERN } from '../lambda/config.js';
+import { WORKSPACE_ID_PATTERN } from '../lambda/contract.js';
 
 /** One workspace from the `workspaces` context key: `<id>` or `<id>=<existing secret name or ARN>`. */
 export interface WorkspaceSetting {

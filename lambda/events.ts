@@ -1,18 +1,13 @@
-import { WORKSPACE_ID_PATTERN, type RotationTarget } from './config.js';
+import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from './contract.js';
 import { InvalidEventError } from './errors.js';
-
-export const ACTIONS = ['rotate', 'sync', 'status'] as const;
-export type Action = (typeof ACTIONS)[number];
-
-export const NATIVE_ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
-export type NativeRotationStep = (typeof NATIVE_ROTATION_STEPS)[number];
+import { ACTIONS, NATIVE_STEPS, type Action, type NativeStep, type RotationTarget } from './rotation/types.js';
 
 /** What an invocation asks for, once its event has been validated against the configured targets. */
 export type RotationRequest =
   | { readonly kind: 'action'; readonly action: Action; readonly dryRun: boolean; readonly targets: readonly RotationTarget[] }
   | {
       readonly kind: 'native';
-      readonly step: NativeRotationStep;
+      readonly step: NativeStep;
       readonly target: RotationTarget;
       readonly clientRequestToken: string;
     };
@@ -54,7 +49,7 @@ function parseActionEvent(fields: Record<string, unknown>, targets: readonly Rot
 function findTarget(workspaceId: unknown, targets: readonly RotationTarget[]): RotationTarget {
   if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) {
     throw new InvalidEventError(
-      `Field "workspaceId" must be a Prolific workspace id (letters, digits, '-' or '_'); got ${preview(workspaceId)}.`,
+      `Field "workspaceId" must be a Prolific workspace id (${WORKSPACE_ID_RULE}); got ${preview(workspaceId)}.`,
     );
   }
   const target = targets.find((candidate) => candidate.workspaceId === workspaceId);
@@ -70,8 +65,8 @@ function findTarget(workspaceId: unknown, targets: readonly RotationTarget[]): R
 function parseNativeEvent(fields: Record<string, unknown>, targets: readonly RotationTarget[]): RotationRequest {
   rejectUnknownKeys(fields, NATIVE_KEYS);
   const { Step: step, SecretId: secretId, ClientRequestToken: clientRequestToken } = fields;
-  if (typeof step !== 'string' || !(NATIVE_ROTATION_STEPS as readonly string[]).includes(step)) {
-    throw new InvalidEventError(`Field "Step" must be one of ${NATIVE_ROTATION_STEPS.join(', ')}; got ${preview(step)}.`);
+  if (typeof step !== 'string' || !(NATIVE_STEPS as readonly string[]).includes(step)) {
+    throw new InvalidEventError(`Field "Step" must be one of ${NATIVE_STEPS.join(', ')}; got ${preview(step)}.`);
   }
   const target = targets.find((candidate) => candidate.secretId === secretId);
   if (typeof secretId !== 'string' || !target) {
@@ -83,7 +78,7 @@ function parseNativeEvent(fields: Record<string, unknown>, targets: readonly Rot
   if (typeof clientRequestToken !== 'string' || !CLIENT_REQUEST_TOKEN_PATTERN.test(clientRequestToken)) {
     throw new InvalidEventError('Field "ClientRequestToken" must be a version id of 32 to 64 letters, digits or hyphens.');
   }
-  return { kind: 'native', step: step as NativeRotationStep, target, clientRequestToken };
+  return { kind: 'native', step: step as NativeStep, target, clientRequestToken };
 }
 
 function rejectUnknownKeys(fields: Record<string, unknown>, allowed: readonly string[]): void {

@@ -1,8 +1,8 @@
 // The signing secrets a receiver verifies with, read from the workspace's target secret in Secrets Manager
 // and cached. Values stay inside this module and the verifier: nothing here logs or returns one to a caller.
 import { DescribeSecretCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { versionWithStage } from '../secret-store.js';
-import { parseStoredSecret, type StoredSecret } from '../stored-secret.js';
+import { versionWithStage } from '../secrets/labels.js';
+import { parseStoredSecret, type StoredSecret } from '../secrets/stored-secret.js';
 
 export type SigningStage = 'AWSCURRENT' | 'AWSPENDING' | 'AWSPREVIOUS';
 

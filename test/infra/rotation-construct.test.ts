@@ -7,7 +7,7 @@ import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../../lambda/timing.js';
+import { INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../../lambda/contract.js';
 import {
   ProlificWebhookSecretRotation,
   type ProlificWebhookSecretRotationProps,

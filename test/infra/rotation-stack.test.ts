@@ -1,7 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_TOKEN_PLACEHOLDER } from '../../lambda/api-token.js';
-import { INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../../lambda/timing.js';
+import { API_TOKEN_PLACEHOLDER, INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../../lambda/contract.js';
 import type { ProlificWebhookSecretRotationStack } from '../../infra/rotation-stack.js';
 import { buildStack, getAtt, logicalIdAt, refTo, testApp } from './synth.js';
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, retryAfterMs } from '../../lambda/backoff.js';
-import { DEFAULT_PROLIFIC_API_BASE_URL, parseConfig } from '../../lambda/config.js';
+import { backoffDelayMs, retryAfterMs } from '../../lambda/prolific/backoff.js';
+import { parseConfig } from '../../lambda/config.js';
+import { DEFAULT_PROLIFIC_API_BASE_URL } from '../../lambda/contract.js';
 import { parseEvent } from '../../lambda/events.js';
-import { holdsSecret, parseStoredSecret, versionIdFor } from '../../lambda/stored-secret.js';
+import { holdsSecret, versionIdFor } from '../../lambda/rotation/stored-form.js';
+import { parseStoredSecret } from '../../lambda/secrets/stored-secret.js';
 
 const TARGETS = [
   { workspaceId: 'ws-a', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:a-AbCdEf' },

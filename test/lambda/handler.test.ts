@@ -1,7 +1,7 @@
 // The real handler over loopback: real fetch against the Prolific stand-in, the real SDK client against the
 // Secrets Manager stand-in. Each test starts its own stand-ins and closes them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_TOKEN_PLACEHOLDER } from '../../lambda/api-token.js';
+import { API_TOKEN_PLACEHOLDER } from '../../lambda/contract.js';
 import { startHarness, TEST_WORKSPACES, type Harness, type HarnessOptions } from '../support/harness.js';
 
 const [WORKSPACE, OTHER_WORKSPACE] = TEST_WORKSPACES;
@@ -71,7 +71,7 @@ describe('rotate', () => {
 
     const outcomes = h.logLines().filter((line) => line['message'] === 'Target finished');
     expect(outcomes.map((line) => line['workspace_id'])).toEqual([...TEST_WORKSPACES]);
-    expect(outcomes[0]).toMatchObject({ level: 'INFO', outcome: 'rotated', secret_arn: h.secretIdFor(WORKSPACE), service: 'prolific-webhook-secret-rotation' });
+    expect(outcomes[0]).toMatchObject({ level: 'INFO', outcome: 'rotated', secret_id: h.secretIdFor(WORKSPACE), service: 'prolific-webhook-secret-rotation' });
     expect(outcomes[0]).toHaveProperty('version_id');
     expect(outcomes[0]).toHaveProperty('function_request_id');
     h.assertNoSecretLeaked();

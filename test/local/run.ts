@@ -7,7 +7,7 @@
 //   npm start -- --logs     also the function's own JSON log lines and metrics
 import type { Context } from 'aws-lambda';
 import type { RotationReport } from '../../lambda/handler.js';
-import { parseStoredSecret } from '../../lambda/stored-secret.js';
+import { parseStoredSecret } from '../../lambda/secrets/stored-secret.js';
 import { startProlificStandIn } from '../standins/prolific.js';
 import { startSecretsManagerStandIn } from '../standins/secrets-manager.js';
 

@@ -14,7 +14,7 @@ function nested(depth: number, leaf: unknown): unknown {
   return value;
 }
 
-const NOT_A_WORKSPACE_ID = /^Field "workspaceId" must be a Prolific workspace id \(letters, digits, '-' or '_'\); got /;
+const NOT_A_WORKSPACE_ID = /^Field "workspaceId" must be a Prolific workspace id \(1 to 128 letters, digits, "-" or "_"\); got /
 
 const HOSTILE_EVENTS: readonly [string, unknown, RegExp][] = [
   // Oversized

@@ -1,8 +1,8 @@
 // The fault matrix of issue 4, as data: one row per scenario. The vitest suite (fault-matrix.test.ts) and
 // the report (`npm run reliability`) both play every row with runScenario (support-matrix.ts), so the
 // report shows exactly what the tests check.
-import { API_TOKEN_PLACEHOLDER } from '../../lambda/api-token.js';
-import type { Outcome, RotationStep } from '../../lambda/rotation.js';
+import { API_TOKEN_PLACEHOLDER } from '../../lambda/contract.js';
+import type { Outcome, RotationStep } from '../../lambda/rotation/types.js';
 import type { ProlificFaultRule } from '../standins/prolific.js';
 import type { SecretsManagerFault } from '../standins/secrets-manager.js';
 import { TEST_WORKSPACES } from '../support/harness.js';

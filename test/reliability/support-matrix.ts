@@ -2,7 +2,7 @@
 // row's expectations the run did not meet. Shared by fault-matrix.test.ts and report.ts.
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { RotationReport } from '../../lambda/handler.js';
-import { parseStoredSecret } from '../../lambda/stored-secret.js';
+import { parseStoredSecret } from '../../lambda/secrets/stored-secret.js';
 import { startHarness, type Harness, type InvocationOutcome } from '../support/harness.js';
 import { WORKSPACE, type ExpectedRun, type Scenario, type StartingState } from './scenarios.js';
 import { CUT_OFF_POINTS, invokeUntilCutOff, type CutOffRun } from './support-matrix-cutoff.js';

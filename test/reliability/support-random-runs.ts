@@ -4,8 +4,8 @@
 // spans a whole batch of concurrent invocations.)
 import type { Context } from 'aws-lambda';
 import type { createHandler, RotationReport } from '../../lambda/handler.js';
-import { AWSCURRENT, AWSPENDING } from '../../lambda/secret-store.js';
-import { parseStoredSecret } from '../../lambda/stored-secret.js';
+import { AWSCURRENT, AWSPENDING } from '../../lambda/secrets/labels.js';
+import { parseStoredSecret } from '../../lambda/secrets/stored-secret.js';
 import type { ProlificStandIn } from '../standins/prolific.js';
 import type { SecretsManagerStandIn } from '../standins/secrets-manager.js';
 import { captureOutput } from '../support/capture-output.js';

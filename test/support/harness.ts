@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createHandler, type HandlerDependencies, type RotationReport } from '../../lambda/handler.js';
-import { parseStoredSecret, type StoredSecret } from '../../lambda/stored-secret.js';
+import { parseStoredSecret, type StoredSecret } from '../../lambda/secrets/stored-secret.js';
 import { captureOutput } from './capture-output.js';
 import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';

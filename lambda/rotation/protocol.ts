@@ -1,67 +1,32 @@
-import type { RotationTarget } from './config.js';
-import { describeError, RotationConflictError } from './errors.js';
-import type { Action } from './events.js';
-import type { ProlificClient, ProlificSecret } from './prolific-client.js';
-import type { SecretStore, StoredVersion } from './secret-store.js';
-import { holdsSecret, toStoredSecret, versionIdFor } from './stored-secret.js';
-
-export type Outcome = 'rotated' | 'healed' | 'resumed' | 'unchanged' | 'would-rotate' | 'would-heal' | 'failed';
-
-/** The step a target was in; logged as `rotation_step`, and named in a failure. */
-export type RotationStep = 'pre-flight' | 'resume' | 'reconcile' | 'rotate' | 'store' | 'confirm';
-
-/** One target's line of the result. Never holds a secret value. */
-export interface TargetResult {
-  readonly workspaceId: string;
-  readonly secretId: string;
-  readonly outcome: Outcome;
-  /** Prolific's active secret id at the end (what AWSCURRENT holds after a successful run). */
-  readonly prolificSecretId: string | null;
-  /** The AWSCURRENT version id at the end. */
-  readonly versionId: string | null;
-  /** When AWSCURRENT was written by a rotation or heal (`rotated_at`), if known. */
-  readonly lastRotatedAt: string | null;
-  /** Read-only runs only: whether AWSCURRENT differs from Prolific's active secret. */
-  readonly drift?: boolean;
-  /** Failed runs only: the step that failed and why. */
-  readonly error?: string;
-  readonly failedStep?: RotationStep;
-}
-
-/** The slice of Powertools' Logger the core uses. */
-export interface RotationLogger {
-  warn(message: string, attributes: Record<string, unknown>): void;
-}
-
-export interface RotationDependencies {
-  readonly prolific: ProlificClient;
-  readonly store: SecretStore;
-  readonly logger: RotationLogger;
-  readonly now?: () => Date;
-}
-
-export interface RotationMode {
-  readonly action: Action;
-  /** Read and report only: no Secrets Manager write, no Prolific POST. `status` is always read-only. */
-  readonly dryRun: boolean;
-}
+// The rotation protocol for one target: pre-flight, resume, reconcile, rotate. Prolific generates the new
+// value and invalidates the old one at once, so between Prolific's answer and the write to Secrets Manager
+// the new value exists only in this process; the order of the steps below keeps that window harmless.
+import { RotationConflictError } from '../errors.js';
+import type { ProlificSecret } from '../prolific/types.js';
+import type { StoredVersion } from '../secrets/store.js';
+import { failedResult, targetResult, type CurrentVersion } from './result.js';
+import { holdsSecret, toStoredSecret, versionIdFor } from './stored-form.js';
+import type { Outcome, ProtocolStep, RotationDependencies, RotationMode, RotationTarget, TargetResult } from './types.js';
 
 /** A run whose Prolific secret keeps changing under it stops after this many store-and-check rounds. */
-const SETTLE_ROUNDS = 3;
+export const SETTLE_ROUNDS = 3;
+
+/** A secret stored and made AWSCURRENT, and confirmed by Prolific as its active one. */
+interface Settled extends CurrentVersion {
+  readonly versionId: string;
+  readonly secret: ProlificSecret;
+}
 
 /**
- * Brings one target to DESIGN.md's invariant, and rotates it if asked: pre-flight, resume, reconcile,
- * rotate. Never throws: a failure becomes an outcome `failed` naming the step, so targets stay independent.
+ * Brings one target to the invariant (AWSCURRENT holds Prolific's active secret), and rotates it if
+ * asked. Never throws: a failure becomes an outcome `failed` naming the step, so targets stay independent.
  */
 export async function processTarget(target: RotationTarget, mode: RotationMode, deps: RotationDependencies): Promise<TargetResult> {
   const { workspaceId, secretId } = target;
   const { prolific, store, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const readOnly = mode.dryRun || mode.action === 'status';
-  let step: RotationStep = 'pre-flight';
-  const enter = (next: RotationStep) => {
-    step = next;
-  };
+  let step: ProtocolStep = 'pre-flight';
 
   /**
    * Stores `secret` as a new version, makes it AWSCURRENT, then asks Prolific whether it still signs with
@@ -69,15 +34,15 @@ export async function processTarget(target: RotationTarget, mode: RotationMode, 
    * dead anyway, and only a check made after this run's last write tells whether a concurrent rotation
    * overtook it; if one did, the run stores Prolific's newer secret instead, so concurrent runs converge.
    */
-  async function storeAsCurrent(secret: ProlificSecret): Promise<{ versionId: string; secret: ProlificSecret; rotatedAt: string }> {
+  async function storeAsCurrent(secret: ProlificSecret): Promise<Settled> {
     let candidate = secret;
     for (let round = 1; round <= SETTLE_ROUNDS; round++) {
-      enter('store');
+      step = 'store';
       const versionId = versionIdFor(workspaceId, candidate.id);
       const stored = toStoredSecret(candidate, now());
       await store.putPending(secretId, stored, versionId);
       await store.promote(secretId, versionId);
-      enter('confirm');
+      step = 'confirm';
       const active = await prolific.getActiveSecret(workspaceId);
       if (active?.id === candidate.id) return { versionId, secret: candidate, rotatedAt: stored.rotated_at };
       if (active === undefined) {
@@ -96,15 +61,6 @@ export async function processTarget(target: RotationTarget, mode: RotationMode, 
     );
   }
 
-  const result = (outcome: Outcome, prolificSecretId: string | null, current: { versionId: string | null; rotatedAt: string | null }) => ({
-    workspaceId,
-    secretId,
-    outcome,
-    prolificSecretId,
-    versionId: current.versionId,
-    lastRotatedAt: current.rotatedAt,
-  });
-
   try {
     // 1. Pre-flight: the target secret must be readable before Prolific is touched.
     const versions = await store.describe(secretId);
@@ -117,76 +73,51 @@ export async function processTarget(target: RotationTarget, mode: RotationMode, 
     //    promotion. If Prolific still signs with that pending secret, finishing the promotion completes the
     //    earlier rotation (no second POST); otherwise the pending version is stale and its label goes.
     if (versions.pendingVersionId !== undefined && versions.pendingVersionId !== versions.currentVersionId) {
-      enter('resume');
+      step = 'resume';
       const pending = await store.readVersion(secretId, versions.pendingVersionId);
       active = await prolific.getActiveSecret(workspaceId);
-      if (!readOnly && holdsSecret(pending.secret, active) && active) {
+      if (!readOnly && active !== undefined && holdsSecret(pending.secret, active)) {
         const settled = await storeAsCurrent(active);
         // The version made current may not be the pending one (Secrets Manager's own rotation names its
         // version itself, and a newer secret may have been stored instead). Its label must not stay behind
         // as a lock that every later run would "resume" instead of rotating.
         if (settled.versionId !== pending.versionId) {
-          enter('resume');
+          step = 'resume';
           await store.dropPending(secretId, pending.versionId);
         }
-        return result('resumed', settled.secret.id, settled);
+        return targetResult(target, 'resumed', settled.secret.id, settled);
       }
       if (!readOnly) await store.dropPending(secretId, pending.versionId);
     }
 
     // 3. Reconcile: AWSCURRENT must hold Prolific's active secret; if not (drift, a placeholder, an
     //    earlier run that failed after its POST), store the active one, which Prolific's GET returns.
-    enter('reconcile');
+    step = 'reconcile';
     active ??= await prolific.getActiveSecret(workspaceId);
     const inSync = holdsSecret(current?.secret, active);
-    const currentNow = { versionId: current?.versionId ?? null, rotatedAt: current?.secret?.rotated_at ?? null };
+    const currentNow: CurrentVersion = { versionId: current?.versionId ?? null, rotatedAt: current?.secret?.rotated_at ?? null };
     if (readOnly) {
       const drift = active !== undefined && !inSync;
       const outcome: Outcome = mode.action === 'rotate' ? 'would-rotate' : drift ? 'would-heal' : 'unchanged';
-      return { ...result(outcome, active?.id ?? null, currentNow), drift };
+      return { ...targetResult(target, outcome, active?.id ?? null, currentNow), drift };
     }
-    let healed: Awaited<ReturnType<typeof storeAsCurrent>> | undefined;
+    let healed: Settled | undefined;
     if (active !== undefined && !inSync) {
       healed = await storeAsCurrent(active);
       active = healed.secret;
     }
     if (mode.action !== 'rotate') {
-      return healed ? result('healed', healed.secret.id, healed) : result('unchanged', active?.id ?? null, currentNow);
+      return healed ? targetResult(target, 'healed', healed.secret.id, healed) : targetResult(target, 'unchanged', active?.id ?? null, currentNow);
     }
 
     // 4. Rotate: from Prolific's answer until the write below succeeds, the new value exists only in
     //    this process, and the old one no longer works. Store it at once; if that fails for good, the run
     //    fails loudly and the next run's step 3 recovers the value from Prolific's GET.
-    enter('rotate');
+    step = 'rotate';
     const created = await prolific.createSecret(workspaceId, active?.id);
     const rotated = await storeAsCurrent(created);
-    return result('rotated', rotated.secret.id, rotated);
+    return targetResult(target, 'rotated', rotated.secret.id, rotated);
   } catch (error) {
-    return {
-      ...result('failed', null, { versionId: null, rotatedAt: null }),
-      failedStep: step,
-      error: `${describeError(error)}${consequenceOf(step)}`,
-    };
-  }
-}
-
-/** What a failure at this step means for receivers, so the alarm's reader knows how urgent it is. */
-function consequenceOf(step: RotationStep): string {
-  switch (step) {
-    case 'pre-flight':
-    case 'resume':
-    case 'reconcile':
-      return ' [Prolific was not asked to replace the secret; receivers keep working with the stored one.]';
-    case 'rotate':
-      return (
-        " [Prolific's secret was not replaced, unless the error says it may have been; then run " +
-        '{"action": "sync"} to store the one Prolific signs with.]'
-      );
-    case 'store':
-    case 'confirm':
-      return (
-        " [Prolific's secret may differ from the one in Secrets Manager: receivers may fail to verify deliveries " +
-        'until a run succeeds. Prolific retries deliveries, so run {"action": "sync"} now.]'
-      );
+    return failedResult(target, step, error);
   }
 }

@@ -1,11 +1,6 @@
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { ApiTokenError, describeError } from './errors.js';
-
-/**
- * What a token secret created by the CDK construct holds until a person puts the real token in it.
- * The function refuses to call Prolific with it.
- */
-export const API_TOKEN_PLACEHOLDER = 'REPLACE-WITH-YOUR-PROLIFIC-API-TOKEN';
+import { API_TOKEN_PLACEHOLDER } from '../contract.js';
+import { ApiTokenError, describeError } from '../errors.js';
 
 /** How long a read token is reused before it is read again (seconds); a replaced token is picked up after this. */
 export const API_TOKEN_CACHE_SECONDS = 300;

@@ -1,53 +1,44 @@
-import type { RotationTarget } from './config.js';
-import { describeError, RotationConflictError, SecretStoreError } from './errors.js';
-import type { NativeRotationStep } from './events.js';
-import type { RotationDependencies, TargetResult } from './rotation.js';
-import { holdsSecret, toStoredSecret } from './stored-secret.js';
+// Secrets Manager's own rotation ("Rotate secret immediately") invokes the function four times with the
+// new version's id (`token`). The same protocol in the shape Secrets Manager expects: createSecret asks
+// Prolific for the new secret and stores it at once as AWSPENDING under `token`; setSecret has nothing to
+// do (Prolific already signs with it); testSecret checks Prolific still signs with the pending secret;
+// finishSecret makes it AWSCURRENT. A regular run that finds the pending version (say, finishSecret never
+// came) resumes it.
+import { RotationConflictError, SecretStoreError } from '../errors.js';
+import type { StoredSecret } from '../secrets/stored-secret.js';
+import { failedResult, targetResult } from './result.js';
+import { holdsSecret, toStoredSecret } from './stored-form.js';
+import type { NativeStep, Outcome, RotationDependencies, RotationTarget, TargetResult } from './types.js';
 
-/**
- * One step of Secrets Manager's own rotation ("Rotate secret immediately"), which invokes the function
- * four times with the new version's id (`token`). The same protocol in the shape Secrets Manager expects:
- * createSecret asks Prolific for the new secret and stores it at once as AWSPENDING under `token`;
- * setSecret has nothing to do (Prolific already signs with it); testSecret checks Prolific still signs
- * with the pending secret; finishSecret makes it AWSCURRENT. A regular run that finds the pending
- * version (say, finishSecret never came) resumes it.
- */
 export async function processNativeStep(
   target: RotationTarget,
-  step: NativeRotationStep,
+  step: NativeStep,
   token: string,
   { prolific, store, now = () => new Date() }: RotationDependencies,
 ): Promise<TargetResult> {
   const { workspaceId, secretId } = target;
-  const done = (outcome: TargetResult['outcome'], prolificSecretId: string | null, rotatedAt: string | null): TargetResult => ({
-    workspaceId,
-    secretId,
-    outcome,
-    prolificSecretId,
-    versionId: token,
-    lastRotatedAt: rotatedAt,
-  });
+  const done = (outcome: Outcome, secret: StoredSecret | undefined) =>
+    targetResult(target, outcome, secret?.id ?? null, { versionId: token, rotatedAt: secret?.rotated_at ?? null });
 
   try {
     const versions = await store.describe(secretId);
-    if (versions.currentVersionId === token) return done('unchanged', null, null);
+    if (versions.currentVersionId === token) return done('unchanged', undefined);
     const pending = await readPendingVersion();
 
     switch (step) {
       case 'createSecret': {
-        if (pending !== undefined) return done('unchanged', pending.id, pending.rotated_at);
+        if (pending !== undefined) return done('unchanged', pending);
         const active = await prolific.getActiveSecret(workspaceId);
-        const created = await prolific.createSecret(workspaceId, active?.id);
-        const stored = toStoredSecret(created, now());
+        const stored = toStoredSecret(await prolific.createSecret(workspaceId, active?.id), now());
         await store.putPending(secretId, stored, token);
-        return done('rotated', created.id, stored.rotated_at);
+        return done('rotated', stored);
       }
       case 'setSecret':
-        return done('unchanged', pending?.id ?? null, pending?.rotated_at ?? null);
+        return done('unchanged', pending);
       case 'testSecret':
       case 'finishSecret': {
         const active = await prolific.getActiveSecret(workspaceId);
-        if (!holdsSecret(pending, active) || pending === undefined) {
+        if (pending === undefined || !holdsSecret(pending, active)) {
           throw new RotationConflictError(
             `The pending version ${token} no longer holds Prolific's active secret for workspace ${workspaceId}. ` +
               'Cancel this rotation and run {"action": "sync"}.',
@@ -64,15 +55,15 @@ export async function processNativeStep(
             );
           }
         }
-        return done('unchanged', pending.id, pending.rotated_at);
+        return done('unchanged', pending);
       }
     }
   } catch (error) {
-    return { ...done('failed', null, null), versionId: null, failedStep: 'rotate', error: describeError(error) };
+    return failedResult(target, step, error);
   }
 
   /** The secret stored under `token`, or undefined while Secrets Manager's empty placeholder version is all there is. */
-  async function readPendingVersion() {
+  async function readPendingVersion(): Promise<StoredSecret | undefined> {
     try {
       return (await store.readVersion(secretId, token)).secret;
     } catch (error) {

@@ -5,11 +5,9 @@ import {
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { SecretStoreError } from './errors.js';
+import { SecretStoreError } from '../errors.js';
+import { AWSCURRENT, AWSPENDING, versionWithStage } from './labels.js';
 import { parseStoredSecret, type StoredSecret } from './stored-secret.js';
-
-export const AWSCURRENT = 'AWSCURRENT';
-export const AWSPENDING = 'AWSPENDING';
 
 /** Which version carries each rotation label right now. */
 export interface TargetVersions {
@@ -123,11 +121,6 @@ export function createSecretStore(client: SecretsManagerClient): SecretStore {
   }
 
   return { describe, readVersion, putPending, promote, dropPending };
-}
-
-/** The version carrying `stage` in DescribeSecret's `VersionIdsToStages`, if any. */
-export function versionWithStage(versionIdsToStages: Record<string, string[]> | undefined, stage: string): string | undefined {
-  return Object.entries(versionIdsToStages ?? {}).find(([, stages]) => stages.includes(stage))?.[0];
 }
 
 function nameOf(error: unknown): string {

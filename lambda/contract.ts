@@ -1,0 +1,98 @@
+// The words the rotation function and its infrastructure share. The CDK construct imports this module
+// (and nothing else from lambda/), so a name, a default or a budget is written once and both sides agree.
+
+/** The function's environment variables (the construct sets them; `config.ts` reads them). */
+export const ENVIRONMENT = {
+  /** JSON array `[{"workspaceId": "...", "secretId": "<secret ARN or name>"}]`. */
+  targets: 'ROTATION_TARGETS',
+  /** ARN or name of the secret whose `SecretString` is the Prolific API token. */
+  tokenSecretId: 'PROLIFIC_TOKEN_SECRET_ID',
+  /** Origin (and optional path prefix) of Prolific's API. */
+  prolificApiBaseUrl: 'PROLIFIC_API_BASE_URL',
+  /** Powertools' own variables: the service name in logs and metrics, and the metrics namespace. */
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+export const DEFAULT_PROLIFIC_API_BASE_URL = 'https://api.prolific.com';
+export const DEFAULT_SERVICE_NAME = 'prolific-webhook-secret-rotation';
+export const DEFAULT_METRICS_NAMESPACE = 'ProlificWebhookSecretRotation';
+
+/** Prolific ids are 24 hex characters; this looser set still refuses typos, paths and injection. */
+export const WORKSPACE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/** The rule above in words, for error messages. */
+export const WORKSPACE_ID_RULE = `1 to 128 letters, digits, "-" or "_"`;
+
+/** The only hosts the Prolific API base URL may reach over plain http: (local runs and tests). */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * What is wrong with a Prolific API base URL, or undefined when it is acceptable: `https:`, or `http:` on a
+ * loopback host, with no credentials, query or fragment.
+ */
+export function apiBaseUrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return `is not a URL; expected e.g. ${DEFAULT_PROLIFIC_API_BASE_URL}`;
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {
+    return 'must use https: (plain http: is accepted only for 127.0.0.1, localhost or [::1])';
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    return 'must not carry credentials, a query or a fragment';
+  }
+  return undefined;
+}
+
+/**
+ * What a token secret created by the construct holds until a person puts the real token in it. The
+ * function refuses to call Prolific with it. Never change this text: CloudFormation would overwrite the
+ * live token with the new text on the next deployment.
+ */
+export const API_TOKEN_PLACEHOLDER = 'REPLACE-WITH-YOUR-PROLIFIC-API-TOKEN';
+
+/**
+ * What a target secret created by the construct holds until the function's first run heals it from
+ * Prolific (anything that is not the stored JSON shape counts as drift). Never change this text:
+ * CloudFormation would overwrite the stored value, the live signing secret, on the next deployment.
+ */
+export const TARGET_SECRET_PLACEHOLDER = 'Not synced yet: run the rotation function with {"action":"sync"}.';
+
+/** The events the construct's schedules send. */
+export const SCHEDULED_ROTATION_EVENT = { action: 'rotate' } as const;
+/** The daily heartbeat: a read-only run that reports each workspace's age, so staleness can alarm. */
+export const HEARTBEAT_EVENT = { action: 'status' } as const;
+export const DEFAULT_ROTATION_INTERVAL_DAYS = 30;
+
+/** The metrics the function emits (one value per workspace, dimension `workspace_id`) and the alarms watch. */
+export const METRIC_NAMES = {
+  rotationSucceeded: 'RotationSucceeded',
+  targetFailed: 'TargetFailed',
+  secondsSinceLastRotation: 'SecondsSinceLastRotation',
+} as const;
+export const WORKSPACE_DIMENSION = 'workspace_id';
+/** Powertools adds this dimension to every metric, with the service name as its value. */
+export const SERVICE_DIMENSION = 'service';
+
+// Time budgets: the function waits no longer than these, and the construct sizes the Lambda timeout
+// from them. Worst cases include every retry, so a run is never cut off half-way by its own timeout.
+
+/** How long one HTTP request to Prolific may take before it is aborted. */
+export const PROLIFIC_REQUEST_TIMEOUT_MS = 5_000;
+
+/** How long one Prolific operation (a GET or a POST) may take, retries and back-off included. */
+export const PROLIFIC_CALL_BUDGET_MS = 15_000;
+
+/** How long one Secrets Manager request may take before the SDK abandons it (and retries it). */
+export const SECRETS_MANAGER_REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * Worst case for one target: up to four Prolific operations (resume/reconcile GET, POST, the GET that
+ * settles an unanswered POST, the confirming GET) plus Secrets Manager calls with the SDK's retries.
+ */
+export const TARGET_TIME_BUDGET_MS = 4 * PROLIFIC_CALL_BUDGET_MS + 15_000;
+
+/** Start-up, reading the API token and writing the report, once per invocation. */
+export const INVOCATION_OVERHEAD_MS = 15_000;

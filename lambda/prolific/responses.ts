@@ -1,0 +1,124 @@
+// Reading Prolific's answers: an error status becomes a typed error that says what to do, and a 2xx body
+// becomes a secret only when it is one. Messages quote Prolific's error title and detail, never a secret.
+import {
+  ProlificApiError,
+  ProlificAuthenticationError,
+  ProlificMalformedResponseError,
+  ProlificNotFoundError,
+  ProlificRateLimitError,
+  ProlificRequestError,
+  ProlificServerError,
+} from '../errors.js';
+import type { ProlificSecret } from './types.js';
+
+/** One request to Prolific's API, for one workspace. */
+export interface ProlificRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly workspaceId: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+}
+
+/** A complete HTTP answer to a request. */
+export interface Answer {
+  readonly request: ProlificRequest;
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: string;
+}
+
+function describeRequest({ request }: Answer): string {
+  return `${request.method} ${request.path} for workspace ${request.workspaceId}`;
+}
+
+/** The typed error for a status that is not a success, with what to do about it. */
+export function statusError(answer: Answer, token: string, suffix = ''): ProlificApiError {
+  const { status } = answer;
+  const said = `Prolific answered HTTP ${status} to ${describeRequest(answer)}${suffix}: ${describeErrorBody(answer.body, token)}.`;
+  if (status === 401 || status === 403) {
+    return new ProlificAuthenticationError(`${said} The API token was refused: put a current Prolific API token in the token secret.`, status);
+  }
+  if (status === 404) {
+    return new ProlificNotFoundError(
+      `${said} The workspace does not exist or the token's account has no access to it: check ROTATION_TARGETS and the token.`,
+      status,
+    );
+  }
+  if (status === 429) return new ProlificRateLimitError(`${said} Prolific is rate limiting; the next run retries.`, status);
+  if (status >= 500) {
+    return new ProlificServerError(`${said} Prolific is failing; the next run retries. Nothing was stored from this call.`, status);
+  }
+  return new ProlificRequestError(`${said} Prolific refused the request; retrying the same request will not help.`, status);
+}
+
+/** A 2xx answer that is not what the operation returns. */
+export function malformed(answer: Answer, problem: string): ProlificMalformedResponseError {
+  return new ProlificMalformedResponseError(
+    `Prolific's answer to ${describeRequest(answer)} is not a usable secret: ${problem}. Nothing was stored from it.`,
+    answer.status,
+  );
+}
+
+export function jsonOf(answer: Answer): unknown {
+  try {
+    return JSON.parse(answer.body);
+  } catch {
+    throw malformed(answer, 'the body is not JSON');
+  }
+}
+
+/** A secret object from an answer: non-empty `id` and `value`, and the requested workspace's. */
+export function secretOf(answer: Answer, candidate: unknown): ProlificSecret {
+  if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+    throw malformed(answer, 'the secret is not a JSON object');
+  }
+  const { id, value, workspace_id: ownerId } = candidate as Record<string, unknown>;
+  const { workspaceId } = answer.request;
+  if (typeof value !== 'string' || value === '') throw malformed(answer, 'it has no non-empty string "value"');
+  if (typeof id !== 'string' || id === '') throw malformed(answer, 'it has no non-empty string "id"');
+  if (ownerId !== workspaceId) {
+    throw malformed(answer, `it belongs to workspace ${typeof ownerId === 'string' ? ownerId : String(ownerId)}`);
+  }
+  return { id, value, workspaceId };
+}
+
+/**
+ * Prolific's error title and detail, from either error shape (`{"error": {title, detail}}` or
+ * `{"detail": ...}`), or a short excerpt of a body that is neither. Only ever called on error answers,
+ * which carry no secret; the token is scrubbed in case a proxy echoes request headers.
+ */
+export function describeErrorBody(body: string, token: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const error = (parsed as { error?: unknown } | undefined)?.error;
+  const source = typeof error === 'object' && error !== null ? error : parsed;
+  const { title, detail } = (typeof source === 'object' && source !== null ? source : {}) as Record<string, unknown>;
+  const parts = [typeof title === 'string' ? title : undefined, detail === undefined ? undefined : renderDetail(detail)].filter(
+    (part): part is string => part !== undefined && part !== '',
+  );
+  const text = parts.length > 0 ? parts.join(': ') : body.trim() === '' ? 'no error details' : `unexpected body "${body}"`;
+  return clean(text, token);
+}
+
+function renderDetail(detail: unknown): string {
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail)) return detail.map(String).join('; ');
+  if (typeof detail === 'object' && detail !== null) {
+    return Object.entries(detail)
+      .map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.map(String).join(', ') : String(messages)}`)
+      .join('; ');
+  }
+  return String(detail);
+}
+
+function clean(text: string, token: string): string {
+  const scrubbed = token === '' ? text : text.split(token).join('[redacted]');
+  // eslint-disable-next-line no-control-regex
+  const flat = scrubbed.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return flat.length > 300 ? `${flat.slice(0, 297)}...` : flat;
+}

@@ -1,0 +1,128 @@
+// One Prolific operation over HTTP: the request with the token, a timeout per attempt, and retries with
+// back-off on 429, 5xx and missing answers within a time budget for the whole operation.
+import { ProlificUnavailableError } from '../errors.js';
+import { backoffDelayMs, retryAfterMs, type BackoffOptions } from './backoff.js';
+import { statusError, type Answer, type ProlificRequest } from './responses.js';
+import type { ProlificRetryEvent } from './types.js';
+
+export interface TransportOptions {
+  readonly baseUrl: string;
+  readonly token: string;
+  readonly fetch: typeof fetch;
+  readonly requestTimeoutMs: number;
+  /** Time for one operation, retries included. */
+  readonly callBudgetMs: number;
+  readonly maxAttempts: number;
+  readonly backoff: BackoffOptions;
+  readonly onRetry?: (event: ProlificRetryEvent) => void;
+  readonly sleep: (ms: number) => Promise<unknown>;
+  readonly now: () => number;
+  readonly random: () => number;
+}
+
+/** What one HTTP attempt produced: a complete answer, or none (connection failure, timeout, cut-off body). */
+export type Attempt =
+  | ({ readonly kind: 'answer' } & Answer)
+  | { readonly kind: 'no-answer'; readonly reason: string; readonly requestSent: boolean; readonly cause: unknown };
+
+export interface Transport {
+  /**
+   * Runs attempts until one is final, retrying 429, 5xx and missing answers with back-off within the
+   * call budget. `settle` may turn a non-final attempt into a result (used to settle an unanswered POST).
+   */
+  send<T>(request: ProlificRequest, onAnswer: (answer: Answer) => Promise<T> | T, settle?: (attempt: Attempt) => Promise<T | undefined>): Promise<T>;
+}
+
+export function operationName(request: ProlificRequest): string {
+  return `${request.method} ${request.path}`;
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  async function attempt(request: ProlificRequest, deadline: number): Promise<Attempt> {
+    const url = new URL(`${options.baseUrl}${request.path}`);
+    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+    const timeoutMs = Math.max(1, Math.min(options.requestTimeoutMs, deadline - options.now()));
+    let response: Response;
+    try {
+      response = await options.fetch(url, {
+        method: request.method,
+        headers: {
+          Authorization: `Token ${options.token}`,
+          Accept: 'application/json',
+          ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        // A redirect is not something Prolific's API does: answer it as an error rather than follow it
+        // (and carry the token) somewhere else.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      return { kind: 'no-answer', reason: describeNetworkError(error, timeoutMs), requestSent: !isConnectionRefused(error), cause: error };
+    }
+    try {
+      return { kind: 'answer', request, status: response.status, headers: response.headers, body: await response.text() };
+    } catch (error) {
+      return { kind: 'no-answer', reason: `the answer (HTTP ${response.status}) was cut short`, requestSent: true, cause: error };
+    }
+  }
+
+  async function send<T>(
+    request: ProlificRequest,
+    onAnswer: (answer: Answer) => Promise<T> | T,
+    settle?: (attempt: Attempt) => Promise<T | undefined>,
+  ): Promise<T> {
+    const deadline = options.now() + options.callBudgetMs;
+    for (let attemptNumber = 1; ; attemptNumber++) {
+      const result = await attempt(request, deadline);
+      if (result.kind === 'answer' && !isRetryableStatus(result.status)) return onAnswer(result);
+      const settled = settle ? await settle(result) : undefined;
+      if (settled !== undefined) return settled;
+
+      const waitMs =
+        (result.kind === 'answer' ? retryAfterMs(result.headers.get('retry-after'), options.now()) : undefined) ??
+        backoffDelayMs(attemptNumber - 1, options.backoff, options.random);
+      const outOfTime = options.now() + waitMs >= deadline;
+      if (attemptNumber >= options.maxAttempts || outOfTime) {
+        throw finalError(result, attemptNumber, outOfTime ? waitMs : undefined);
+      }
+      const reason = result.kind === 'answer' ? `HTTP ${result.status}` : result.reason;
+      options.onRetry?.({ operation: operationName(request), workspaceId: request.workspaceId, attempt: attemptNumber, delayMs: waitMs, reason });
+      await options.sleep(waitMs);
+    }
+
+    function finalError(result: Attempt, attempts: number, refusedWaitMs: number | undefined): Error {
+      const tries =
+        `after ${attempts} attempt${attempts === 1 ? '' : 's'}` +
+        (refusedWaitMs === undefined
+          ? ''
+          : ` (the next wait, ${Math.ceil(refusedWaitMs / 1000)} s, would pass the ${options.callBudgetMs / 1000} s budget)`);
+      if (result.kind === 'answer') return statusError(result, options.token, `, ${tries}`);
+      return new ProlificUnavailableError(
+        `No answer from Prolific (${options.baseUrl}) to ${operationName(request)} for workspace ${request.workspaceId} ${tries}: ` +
+          `${result.reason}. Check that the function can reach the Prolific API; the next run retries.`,
+        { cause: result.cause },
+      );
+    }
+  }
+
+  return { send };
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+function isConnectionRefused(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === 'ECONNREFUSED';
+}
+
+function describeNetworkError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  if (typeof cause?.code === 'string') return `connection failed (${cause.code})`;
+  return `connection failed (${error instanceof Error ? error.message : String(error)})`;
+}

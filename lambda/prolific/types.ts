@@ -1,0 +1,28 @@
+// What the rest of the function knows of Prolific: the secret it returns and the two operations on it.
+
+/** A workspace's webhook signing secret as Prolific returns it. */
+export interface ProlificSecret {
+  readonly id: string;
+  readonly value: string;
+  readonly workspaceId: string;
+}
+
+export interface ProlificClient {
+  /** Prolific's one active secret for the workspace, or undefined if it has none yet. */
+  getActiveSecret(workspaceId: string): Promise<ProlificSecret | undefined>;
+  /**
+   * Replaces the workspace's secret (the old one stops working at once) and returns the new one.
+   * `previousSecretId` is the active secret's id before the call (undefined: none); it is how an
+   * unanswered POST is settled without ever replacing the secret twice.
+   */
+  createSecret(workspaceId: string, previousSecretId: string | undefined): Promise<ProlificSecret>;
+}
+
+/** Reported before each retry, for logging. Carries no secret. */
+export interface ProlificRetryEvent {
+  readonly operation: string;
+  readonly workspaceId: string;
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly reason: string;
+}

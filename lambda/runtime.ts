@@ -1,0 +1,56 @@
+// What the handler builds once per execution environment from its configuration: the clients, the store
+// and the token cache. Kept apart from the handler so the entry stays a few lines of wiring.
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { parseConfig, type RotationConfig } from './config.js';
+import { SECRETS_MANAGER_REQUEST_TIMEOUT_MS } from './contract.js';
+import { createProlificClient, type ProlificClient, type ProlificClientOptions } from './prolific/client.js';
+import { readApiToken } from './secrets/api-token.js';
+import { createSecretStore, type SecretStore } from './secrets/store.js';
+
+/** The SDK's standard retry mode backs off on throttling and 5xx; a few more tries than its default 3. */
+const SECRETS_MANAGER_MAX_ATTEMPTS = 5;
+
+export interface Runtime {
+  readonly config: RotationConfig;
+  readonly store: SecretStore;
+  /** Reads the API token (cached) and returns a Prolific client that uses it. */
+  prolificClient(): Promise<ProlificClient>;
+  /** Forgets the cached token, so that a token a person just fixed is read on the next run. */
+  forgetToken(): void;
+}
+
+export interface RuntimeOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** @default a client configured by the SDK's environment (AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER, ...) */
+  readonly secretsManager?: SecretsManagerClient;
+  /** Overrides for the Prolific client (timeouts, back-off, fetch, retry reporting). */
+  readonly prolific?: Omit<Partial<ProlificClientOptions>, 'baseUrl' | 'token'>;
+}
+
+/** Validates the configuration (throwing `ConfigurationError` naming the variable) and builds the clients. */
+export function createRuntime(options: RuntimeOptions): Runtime {
+  const config = parseConfig(options.env);
+  const client =
+    options.secretsManager ??
+    new SecretsManagerClient({
+      maxAttempts: SECRETS_MANAGER_MAX_ATTEMPTS,
+      // Without these a hung connection would wait for the Lambda timeout instead of being retried.
+      requestHandler: {
+        connectionTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS,
+        requestTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      },
+    });
+  const tokens = new SecretsProvider({ awsSdkV3Client: client });
+
+  return {
+    config,
+    store: createSecretStore(client),
+    async prolificClient() {
+      const token = await readApiToken(tokens, config.tokenSecretId);
+      return createProlificClient({ baseUrl: config.prolificApiBaseUrl, token, ...options.prolific });
+    },
+    forgetToken: () => tokens.clearCache(),
+  };
+}

@@ -1,0 +1,13 @@
+// Secrets Manager's staging labels, as this project uses them: AWSCURRENT is the secret Prolific signs
+// with, AWSPREVIOUS the one before, and AWSPENDING (on another version) a rotation in flight.
+
+export const AWSCURRENT = 'AWSCURRENT';
+export const AWSPENDING = 'AWSPENDING';
+export const AWSPREVIOUS = 'AWSPREVIOUS';
+
+export type StagingLabel = typeof AWSCURRENT | typeof AWSPENDING | typeof AWSPREVIOUS;
+
+/** The version carrying `label` in DescribeSecret's `VersionIdsToStages`, if any. */
+export function versionWithStage(versionIdsToStages: Record<string, string[]> | undefined, label: StagingLabel): string | undefined {
+  return Object.entries(versionIdsToStages ?? {}).find(([, stages]) => stages.includes(label))?.[0];
+}
