@@ -4,7 +4,8 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseConfig, type RotationConfig } from './config.js';
 import { SECRETS_MANAGER_REQUEST_TIMEOUT_MS } from './contract.js';
-import { createProlificClient, type ProlificClient, type ProlificClientOptions } from './prolific/client.js';
+import { createProlificClient, type ProlificClientOptions } from './prolific/client.js';
+import type { ProlificClient } from './prolific/types.js';
 import { readApiToken } from './secrets/api-token.js';
 import { createSecretStore, type SecretStore } from './secrets/store.js';
 

@@ -7,9 +7,6 @@ import { jsonOf, malformed, secretOf, statusError, type Answer, type ProlificReq
 import { createTransport, operationName, type Attempt, type TransportOptions } from './transport.js';
 import type { ProlificClient, ProlificSecret } from './types.js';
 
-export type { ProlificClient, ProlificRetryEvent, ProlificSecret } from './types.js';
-export { describeErrorBody } from './responses.js';
-
 export type ProlificClientOptions = Pick<TransportOptions, 'baseUrl' | 'token'> & Partial<Omit<TransportOptions, 'baseUrl' | 'token'>>;
 
 const SECRETS_PATH = '/api/v1/hooks/secrets/';

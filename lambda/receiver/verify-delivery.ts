@@ -1,5 +1,5 @@
 // Verifies a Prolific webhook delivery against the workspace's signing secret in Secrets Manager, across
-// rotations (DESIGN.md "Receivers"). Signature = base64(HMAC-SHA256(key = the secret's `value` as UTF-8,
+// rotations (docs/receivers.md). Signature = base64(HMAC-SHA256(key = the secret's `value` as UTF-8,
 // message = the X-Prolific-Request-Timestamp header followed by the body)).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

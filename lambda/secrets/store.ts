@@ -37,90 +37,92 @@ export interface SecretStore {
 const LABEL_MOVE_ATTEMPTS = 3;
 
 export function createSecretStore(client: SecretsManagerClient): SecretStore {
-  async function call<T>(operation: string, secretId: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw storeError(operation, secretId, error);
-    }
-  }
+  return {
+    describe: (secretId) => describe(client, secretId),
+    readVersion: (secretId, versionId) => readVersion(client, secretId, versionId),
+    putPending: (secretId, secret, versionId) => putPending(client, secretId, secret, versionId),
+    promote: (secretId, versionId) => promote(client, secretId, versionId),
+    dropPending: (secretId, versionId) => call('UpdateSecretVersionStage', secretId, () => removePending(client, secretId, versionId)),
+  };
+}
 
-  async function describe(secretId: string): Promise<TargetVersions> {
-    const output = await call('DescribeSecret', secretId, () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
-    const stages = output.VersionIdsToStages;
-    return {
-      arn: output.ARN ?? secretId,
-      currentVersionId: versionWithStage(stages, AWSCURRENT),
-      pendingVersionId: versionWithStage(stages, AWSPENDING),
-    };
+async function call<T>(operation: string, secretId: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    throw storeError(operation, secretId, error);
   }
+}
 
-  async function readVersion(secretId: string, versionId: string): Promise<StoredVersion> {
-    const output = await call('GetSecretValue', secretId, () =>
-      client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId })),
+async function describe(client: SecretsManagerClient, secretId: string): Promise<TargetVersions> {
+  const output = await call('DescribeSecret', secretId, () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
+  const stages = output.VersionIdsToStages;
+  return {
+    arn: output.ARN ?? secretId,
+    currentVersionId: versionWithStage(stages, AWSCURRENT),
+    pendingVersionId: versionWithStage(stages, AWSPENDING),
+  };
+}
+
+async function readVersion(client: SecretsManagerClient, secretId: string, versionId: string): Promise<StoredVersion> {
+  const output = await call('GetSecretValue', secretId, () =>
+    client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId })),
+  );
+  return { versionId, secret: parseStoredSecret(output.SecretString) };
+}
+
+async function putPending(client: SecretsManagerClient, secretId: string, secret: StoredSecret, versionId: string): Promise<void> {
+  try {
+    await client.send(
+      new PutSecretValueCommand({
+        SecretId: secretId,
+        SecretString: JSON.stringify(secret),
+        ClientRequestToken: versionId,
+        VersionStages: [AWSPENDING],
+      }),
     );
-    return { versionId, secret: parseStoredSecret(output.SecretString) };
+  } catch (error) {
+    // The version id is derived from Prolific's secret id, so an existing version with this id holds the
+    // same Prolific secret, stored earlier with another `rotated_at`: reuse it (after checking).
+    if (nameOf(error) !== 'ResourceExistsException') throw storeError('PutSecretValue', secretId, error);
+    const existing = await readVersion(client, secretId, versionId);
+    if (existing.secret?.id !== secret.id || existing.secret.value !== secret.value) {
+      throw storeError('PutSecretValue', secretId, error);
+    }
   }
+}
 
-  async function putPending(secretId: string, secret: StoredSecret, versionId: string): Promise<void> {
+async function promote(client: SecretsManagerClient, secretId: string, versionId: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const versions = await describe(client, secretId);
     try {
-      await client.send(
-        new PutSecretValueCommand({
-          SecretId: secretId,
-          SecretString: JSON.stringify(secret),
-          ClientRequestToken: versionId,
-          VersionStages: [AWSPENDING],
-        }),
-      );
+      if (versions.currentVersionId !== versionId) {
+        await client.send(
+          new UpdateSecretVersionStageCommand({
+            SecretId: secretId,
+            VersionStage: AWSCURRENT,
+            MoveToVersionId: versionId,
+            RemoveFromVersionId: versions.currentVersionId,
+          }),
+        );
+      }
+      if (versions.pendingVersionId === versionId) await removePending(client, secretId, versionId);
+      return;
     } catch (error) {
-      // The version id is derived from Prolific's secret id, so an existing version with this id holds the
-      // same Prolific secret, stored earlier with another `rotated_at`: reuse it (after checking).
-      if (nameOf(error) !== 'ResourceExistsException') throw storeError('PutSecretValue', secretId, error);
-      const existing = await readVersion(secretId, versionId);
-      if (existing.secret?.id !== secret.id || existing.secret.value !== secret.value) {
-        throw storeError('PutSecretValue', secretId, error);
+      if (nameOf(error) !== 'InvalidParameterException' || attempt >= LABEL_MOVE_ATTEMPTS) {
+        throw storeError('UpdateSecretVersionStage', secretId, error);
       }
     }
   }
+}
 
-  async function promote(secretId: string, versionId: string): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const versions = await describe(secretId);
-      try {
-        if (versions.currentVersionId !== versionId) {
-          await client.send(
-            new UpdateSecretVersionStageCommand({
-              SecretId: secretId,
-              VersionStage: AWSCURRENT,
-              MoveToVersionId: versionId,
-              RemoveFromVersionId: versions.currentVersionId,
-            }),
-          );
-        }
-        if (versions.pendingVersionId === versionId) await removePending(secretId, versionId);
-        return;
-      } catch (error) {
-        if (nameOf(error) !== 'InvalidParameterException' || attempt >= LABEL_MOVE_ATTEMPTS) {
-          throw storeError('UpdateSecretVersionStage', secretId, error);
-        }
-      }
-    }
+async function removePending(client: SecretsManagerClient, secretId: string, versionId: string): Promise<void> {
+  try {
+    await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: AWSPENDING, RemoveFromVersionId: versionId }));
+  } catch (error) {
+    // Another run already moved or removed the label: what this call wanted is already true.
+    if (nameOf(error) !== 'InvalidParameterException') throw error;
   }
-
-  async function removePending(secretId: string, versionId: string): Promise<void> {
-    try {
-      await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: AWSPENDING, RemoveFromVersionId: versionId }));
-    } catch (error) {
-      // Another run already moved or removed the label: what this call wanted is already true.
-      if (nameOf(error) !== 'InvalidParameterException') throw error;
-    }
-  }
-
-  async function dropPending(secretId: string, versionId: string): Promise<void> {
-    await call('UpdateSecretVersionStage', secretId, () => removePending(secretId, versionId));
-  }
-
-  return { describe, readVersion, putPending, promote, dropPending };
 }
 
 function nameOf(error: unknown): string {

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, retryAfterMs } from '../../lambda/prolific/backoff.js';
 import { parseConfig } from '../../lambda/config.js';
 import { DEFAULT_PROLIFIC_API_BASE_URL } from '../../lambda/contract.js';
 import { parseEvent } from '../../lambda/events.js';
-import { holdsSecret, versionIdFor } from '../../lambda/rotation/stored-form.js';
-import { parseStoredSecret } from '../../lambda/secrets/stored-secret.js';
 
 const TARGETS = [
   { workspaceId: 'ws-a', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:a-AbCdEf' },
@@ -78,43 +75,5 @@ describe('parseEvent', () => {
 
   it('shortens a long rejected value in its message', () => {
     expect(() => parseEvent({ action: 'a'.repeat(100) }, TARGETS)).toThrow(/got "a{56}\.\.\.\.$/);
-  });
-});
-
-describe('stored secrets', () => {
-  it('derives the same version id for the same Prolific secret, and another for another', () => {
-    expect(versionIdFor('ws', 'secret-1')).toBe(versionIdFor('ws', 'secret-1'));
-    expect(versionIdFor('ws', 'secret-1')).not.toBe(versionIdFor('ws', 'secret-2'));
-    expect(versionIdFor('ws', 'secret-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-  });
-
-  it.each(['', 'not json', '{}', '"a string"', '{"id": "x", "value": "", "workspace_id": "w", "rotated_at": "t"}', '{"id": 1, "value": "v", "workspace_id": "w", "rotated_at": "t"}'])(
-    'reads %j as not the stored shape',
-    (text) => {
-      expect(parseStoredSecret(text)).toBeUndefined();
-    },
-  );
-
-  it('compares by both id and value', () => {
-    const stored = { id: 'i', value: 'v', workspace_id: 'w', rotated_at: 't' };
-    expect(holdsSecret(stored, { id: 'i', value: 'v', workspaceId: 'w' })).toBe(true);
-    expect(holdsSecret(stored, { id: 'i', value: 'other', workspaceId: 'w' })).toBe(false);
-    expect(holdsSecret(undefined, { id: 'i', value: 'v', workspaceId: 'w' })).toBe(false);
-  });
-});
-
-describe('back-off', () => {
-  it('caps the exponential ceiling and scales it by the random draw', () => {
-    const options = { baseDelayMs: 100, maxDelayMs: 1000 };
-    expect([0, 1, 2, 3, 4, 5].map((attempt) => backoffDelayMs(attempt, options, () => 0.999))).toEqual([99, 199, 399, 799, 999, 999]);
-    expect(backoffDelayMs(3, options, () => 0)).toBe(0);
-  });
-
-  it('reads Retry-After as seconds or as an HTTP date', () => {
-    const now = Date.parse('2026-11-26T12:00:00Z');
-    expect(retryAfterMs('3', now)).toBe(3000);
-    expect(retryAfterMs('Thu, 26 Nov 2026 12:00:05 GMT', now)).toBe(5000);
-    expect(retryAfterMs('soon', now)).toBeUndefined();
-    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 });

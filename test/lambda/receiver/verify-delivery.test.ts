@@ -8,9 +8,9 @@ import {
   signDelivery,
   type Delivery,
   type DeliveryVerifierOptions,
-} from '../../lambda/receiver/verify-delivery.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
+} from '../../../lambda/receiver/verify-delivery.js';
+import { startHarness, type Harness } from '../../support/harness.js';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../standins/secrets-manager.js';
 
 const WORKSPACE = '6655443322110099aabbccdd';
 const NOW = new Date('2026-11-26T12:00:00.000Z');

@@ -14,13 +14,13 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretStoreError } from '../../lambda/errors.js';
-import { toStoredSecret, versionIdFor } from '../../lambda/rotation/stored-form.js';
-import { AWSCURRENT, AWSPENDING } from '../../lambda/secrets/labels.js';
-import { createSecretStore, type SecretStore } from '../../lambda/secrets/store.js';
-import type { StoredSecret } from '../../lambda/secrets/stored-secret.js';
-import { startSecretsManagerStandIn } from '../standins/secrets-manager.js';
-import { findMotoServer, startMotoServer } from '../support/moto-server.js';
+import { SecretStoreError } from '../../../lambda/errors.js';
+import { toStoredSecret, versionIdFor } from '../../../lambda/rotation/stored-form.js';
+import { AWSCURRENT, AWSPENDING } from '../../../lambda/secrets/labels.js';
+import { createSecretStore, type SecretStore } from '../../../lambda/secrets/store.js';
+import type { StoredSecret } from '../../../lambda/secrets/stored-secret.js';
+import { startSecretsManagerStandIn } from '../../standins/secrets-manager.js';
+import { findMotoServer, startMotoServer } from '../../support/moto-server.js';
 
 const AWSPREVIOUS = 'AWSPREVIOUS';
 const WORKSPACE = '6655443322110099aabbccdd';

@@ -1,9 +1,10 @@
 // The Prolific client against the Prolific stand-in over real HTTP, with recorded (not real) back-off waits.
 import { createServer as createHttpServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createProlificClient, describeErrorBody, type ProlificClientOptions } from '../../lambda/prolific/client.js';
-import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
-import { freePort } from '../support/free-port.js';
+import { createProlificClient, type ProlificClientOptions } from '../../../lambda/prolific/client.js';
+import { describeErrorBody } from '../../../lambda/prolific/responses.js';
+import { startProlificStandIn, type ProlificStandIn } from '../../standins/prolific.js';
+import { freePort } from '../../support/free-port.js';
 
 const WORKSPACE = '6655443322110099aabbccdd';
 

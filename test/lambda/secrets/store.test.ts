@@ -2,9 +2,9 @@
 // fault injection. Its behaviour on success is pinned in secret-store.moto.test.ts, against both the stand-in and moto.
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSecretStore, type SecretStore } from '../../lambda/secrets/store.js';
-import type { StoredSecret } from '../../lambda/secrets/stored-secret.js';
-import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
+import { createSecretStore, type SecretStore } from '../../../lambda/secrets/store.js';
+import type { StoredSecret } from '../../../lambda/secrets/stored-secret.js';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../standins/secrets-manager.js';
 
 const WORKSPACE = '6655443322110099aabbccdd';
 const secretA: StoredSecret = { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', value: 'value-a', workspace_id: WORKSPACE, rotated_at: '2026-01-01T00:00:00.000Z' };
