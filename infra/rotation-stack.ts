@@ -2,6 +2,7 @@ import { CfnOutput, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-l
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { HEARTBEAT_EVENT } from '../lambda/contract.js';
 import { ProlificWebhookSecretRotation } from './prolific-webhook-secret-rotation.js';
 import { isSecretArn, type StackSettings } from './stack-settings.js';
 
@@ -19,7 +20,7 @@ export class ProlificWebhookSecretRotationStack extends Stack {
     const { settings } = props;
 
     this.rotation = new ProlificWebhookSecretRotation(this, 'Rotation', {
-      targets: settings.workspaces.map(({ workspaceId, existingSecret }) => ({
+      workspaces: settings.workspaces.map(({ workspaceId, existingSecret }) => ({
         workspaceId,
         secret: existingSecret === undefined ? undefined : this.importSecret(`ExistingSecret-${workspaceId}`, existingSecret),
       })),
@@ -33,7 +34,7 @@ export class ProlificWebhookSecretRotationStack extends Stack {
     });
 
     new CfnOutput(this, 'FunctionName', {
-      description: 'The rotation function: invoke it with {"action":"status"} to see where each secret stands.',
+      description: `The rotation function: invoke it with ${JSON.stringify(HEARTBEAT_EVENT)} to see where each secret stands.`,
       value: this.rotation.function.functionName,
     });
     new CfnOutput(this, 'ApiTokenSecretArn', {

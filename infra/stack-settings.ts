@@ -1,5 +1,7 @@
+import { Duration } from 'aws-cdk-lib';
+import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { Node } from 'constructs';
-import { WORKSPACE_ID_PATTERN } from '../lambda/contract.js';
+import { DEFAULT_ROTATION_INTERVAL_DAYS, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../lambda/contract.js';
 
 /** One workspace from the `workspaces` context key: `<id>` or `<id>=<existing secret name or ARN>`. */
 export interface WorkspaceSetting {
@@ -18,7 +20,7 @@ export interface StackSettings {
   readonly alarmEmail?: string;
 }
 
-const DEFAULT_SCHEDULE = 'rate(30 days)';
+const DEFAULT_SCHEDULE = ScheduleExpression.rate(Duration.days(DEFAULT_ROTATION_INTERVAL_DAYS)).expressionString;
 const DEFAULT_TIME_ZONE = 'Etc/UTC';
 
 // Secrets Manager's own rules: names use these characters; a complete ARN ends in "-" and 6 characters.
@@ -71,8 +73,8 @@ function readWorkspaces(value: unknown): WorkspaceSetting[] {
     const existingSecret = separator === -1 ? undefined : entry.slice(separator + 1);
     if (!WORKSPACE_ID_PATTERN.test(workspaceId)) {
       throw new Error(
-        `Context key "workspaces": "${workspaceId}" is not a Prolific workspace id (1 to 128 letters, digits, ` +
-          `"-" or "_"); expected ${usage}`,
+        `Context key "workspaces": "${workspaceId}" is not a Prolific workspace id (${WORKSPACE_ID_RULE}); ` +
+          `expected ${usage}`,
       );
     }
     return existingSecret === undefined

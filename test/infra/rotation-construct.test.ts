@@ -1,4 +1,4 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, TimeZone } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -31,8 +31,8 @@ describe('adopting existing secrets', () => {
 
   beforeAll(() => {
     // Prepare: one secret by name, one by complete ARN with a customer-managed key, a token secret with its key.
-    ({ template } = synthesizeConstruct({ targets: [] }, (stack) => ({
-      targets: [
+    ({ template } = synthesizeConstruct({ workspaces: [] }, (stack) => ({
+      workspaces: [
         { workspaceId: 'by-name', secret: secretsmanager.Secret.fromSecretNameV2(stack, 'ByName', 'prolific/webhook') },
         {
           workspaceId: 'by-arn',
@@ -111,10 +111,10 @@ describe('a secret the construct creates with a customer-managed key', () => {
   it('is encrypted with the key, and the function may use the key through Secrets Manager', () => {
     // Prepare
     let keyArn: unknown;
-    const { template } = synthesizeConstruct({ targets: [] }, (stack) => {
+    const { template } = synthesizeConstruct({ workspaces: [] }, (stack) => {
       const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
       keyArn = stack.resolve(key.keyArn);
-      return { targets: [{ workspaceId: 'ws-a', encryptionKey: key }] };
+      return { workspaces: [{ workspaceId: 'ws-a', encryptionKey: key }] };
     });
 
     // Assess
@@ -136,7 +136,7 @@ describe('schedule options', () => {
   it('takes a cron expression in a time zone, with the staleness threshold it then requires', () => {
     // Act
     const { template } = synthesizeConstruct({
-      targets: [{ workspaceId: 'ws-a' }],
+      workspaces: [{ workspaceId: 'ws-a' }],
       schedule: ScheduleExpression.expression('cron(0 3 1 * ? *)', TimeZone.EUROPE_LONDON),
       stalenessThreshold: Duration.days(45),
     });
@@ -155,7 +155,7 @@ describe('schedule options', () => {
 
   it('derives the staleness threshold as twice a rate interval', () => {
     const { template } = synthesizeConstruct({
-      targets: [{ workspaceId: 'ws-a' }],
+      workspaces: [{ workspaceId: 'ws-a' }],
       schedule: ScheduleExpression.rate(Duration.days(7)),
     });
 
@@ -167,7 +167,7 @@ describe('schedule options', () => {
 
   it('when disabled, deploys the schedule disabled and leaves out the heartbeat and staleness alarms', () => {
     const { template } = synthesizeConstruct({
-      targets: [{ workspaceId: 'ws-a' }],
+      workspaces: [{ workspaceId: 'ws-a' }],
       schedule: ScheduleExpression.expression('cron(0 3 1 * ? *)'),
       scheduleEnabled: false,
     });
@@ -186,10 +186,10 @@ describe('notifications and API options', () => {
   it('sends every alarm to a topic it is given, and creates none', () => {
     // Prepare
     let topicArn: unknown;
-    const { construct, template } = synthesizeConstruct({ targets: [] }, (stack) => {
+    const { construct, template } = synthesizeConstruct({ workspaces: [] }, (stack) => {
       const topic = sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-2:123456789012:on-call');
       topicArn = topic.topicArn;
-      return { targets: [{ workspaceId: 'ws-a' }], alarmTopic: topic };
+      return { workspaces: [{ workspaceId: 'ws-a' }], alarmTopic: topic };
     });
 
     // Assess
@@ -204,7 +204,7 @@ describe('notifications and API options', () => {
 
   it('passes a custom Prolific API base URL, metrics namespace and service name to the function', () => {
     const { template } = synthesizeConstruct({
-      targets: [{ workspaceId: 'ws-a' }],
+      workspaces: [{ workspaceId: 'ws-a' }],
       prolificApiBaseUrl: 'http://127.0.0.1:8080',
       metricsNamespace: 'Custom',
       serviceName: 'custom-service',
@@ -238,7 +238,7 @@ describe('secretFor and grantRead', () => {
     // Prepare: a receiver function next to the construct.
     stack = new Stack(testApp(), 'ReceiverStack', { env: TEST_ENV });
     rotation = new ProlificWebhookSecretRotation(stack, 'Rotation', {
-      targets: [{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }],
+      workspaces: [{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }],
     });
     const receiverRole = new iam.Role(stack, 'ReceiverRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -289,14 +289,14 @@ describe('validation of props', () => {
   const targets = (count: number) => Array.from({ length: count }, (_, index) => ({ workspaceId: `ws-${index}` }));
 
   it.each<[string, Partial<ProlificWebhookSecretRotationProps>, RegExp]>([
-    ['no target', { targets: [] }, /targets must name at least one Prolific workspace/],
+    ['no target', { workspaces: [] }, /workspaces must name at least one Prolific workspace/],
     [
       'more targets than fit in 15 minutes',
-      { targets: targets(maxTargets + 1) },
-      new RegExp(`targets: at most ${maxTargets} workspaces fit in Lambda's 15-minute timeout, got ${maxTargets + 1}`),
+      { workspaces: targets(maxTargets + 1) },
+      new RegExp(`workspaces: at most ${maxTargets} workspaces fit in Lambda's 15-minute timeout, got ${maxTargets + 1}`),
     ],
-    ['a malformed workspace id', { targets: [{ workspaceId: 'ws a' }] }, /targets: workspaceId must be 1 to 128/],
-    ['a workspace listed twice', { targets: [{ workspaceId: 'ws-a' }, { workspaceId: 'ws-a' }] }, /"ws-a" is listed twice/],
+    ['a malformed workspace id', { workspaces: [{ workspaceId: 'ws a' }] }, /workspaces: workspaceId must be 1 to 128/],
+    ['a workspace listed twice', { workspaces: [{ workspaceId: 'ws-a' }, { workspaceId: 'ws-a' }] }, /"ws-a" is listed twice/],
     ['a one-time schedule', { schedule: ScheduleExpression.at(new Date('2030-01-01T00:00:00Z')) }, /schedule must be a recurring/],
     ['a rate with the wrong plural', { schedule: ScheduleExpression.expression('rate(1 days)') }, /singular unit for 1/],
     [
@@ -307,15 +307,34 @@ describe('validation of props', () => {
     ['a zero staleness threshold', { stalenessThreshold: Duration.seconds(0) }, /stalenessThreshold must be positive/],
     ['an http API URL', { prolificApiBaseUrl: 'http://api.prolific.com' }, /prolificApiBaseUrl must use https:/],
     ['a malformed API URL', { prolificApiBaseUrl: 'api.prolific.com' }, /prolificApiBaseUrl must be a URL/],
+    [
+      'an API URL with credentials',
+      { prolificApiBaseUrl: 'https://user:password@api.prolific.com' },
+      /prolificApiBaseUrl must not carry credentials/,
+    ],
     ['a malformed e-mail', { alarmEmail: 'not-an-address' }, /alarmEmail must be an e-mail address/],
   ])('rejects %s', (_case, props, message) => {
     const stack = new Stack(testApp(), 'InvalidStack', { env: TEST_ENV });
 
-    expect(() => new ProlificWebhookSecretRotation(stack, 'Rotation', { targets: targets(1), ...props })).toThrow(message);
+    expect(() => new ProlificWebhookSecretRotation(stack, 'Rotation', { workspaces: targets(1), ...props })).toThrow(message);
+  });
+
+  it('leaves an API URL and an e-mail address unchecked while they are unresolved tokens', () => {
+    const stack = new Stack(testApp(), 'TokenStack', { env: TEST_ENV });
+    const unresolved = (value: string) => Lazy.string({ produce: () => value });
+
+    expect(
+      () =>
+        new ProlificWebhookSecretRotation(stack, 'Rotation', {
+          workspaces: targets(1),
+          prolificApiBaseUrl: unresolved('https://api.prolific.com'),
+          alarmEmail: unresolved('rotation-alarms@example.com'),
+        }),
+    ).not.toThrow();
   });
 
   it('accepts the largest number of targets that fits, with a timeout within 15 minutes', () => {
-    const { template } = synthesizeConstruct({ targets: targets(maxTargets) });
+    const { template } = synthesizeConstruct({ workspaces: targets(maxTargets) });
 
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: Math.ceil((INVOCATION_OVERHEAD_MS + maxTargets * TARGET_TIME_BUDGET_MS) / 1000),
@@ -330,7 +349,7 @@ describe('validation of props', () => {
     const encryptionKey = kms.Key.fromKeyArn(stack, 'Key', TARGET_KEY_ARN);
 
     expect(
-      () => new ProlificWebhookSecretRotation(stack, 'Rotation', { targets: [{ workspaceId: 'ws-a', secret, encryptionKey }] }),
+      () => new ProlificWebhookSecretRotation(stack, 'Rotation', { workspaces: [{ workspaceId: 'ws-a', secret, encryptionKey }] }),
     ).toThrow(/"ws-a" has both secret and encryptionKey/);
   });
 });

@@ -1,0 +1,185 @@
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ENVIRONMENT, INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../lambda/contract.js';
+import { createDeadLetterQueue } from './dead-letter-queue.js';
+
+/** What the rotation function is told (through its environment) and allowed to touch. */
+export interface RotationFunctionOptions {
+  /** The secret of each workspace, by workspace id. */
+  readonly workspaceSecrets: ReadonlyMap<string, secretsmanager.ISecret>;
+  readonly apiTokenSecret: secretsmanager.ISecret;
+  readonly prolificApiBaseUrl: string;
+  readonly serviceName: string;
+  readonly metricsNamespace: string;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** The rotation function and the queue that receives its failed asynchronous invocations. */
+export interface RotationFunction {
+  readonly function: NodejsFunction;
+  readonly deadLetterQueue: sqs.Queue;
+}
+
+/**
+ * The function that rotates every workspace in one run, with its own log group, role and dead-letter
+ * queue, and the permissions it needs on the secrets.
+ */
+export function createRotationFunction(scope: Construct, options: RotationFunctionOptions): RotationFunction {
+  const deadLetterQueue = createDeadLetterQueue(
+    scope,
+    'FunctionDeadLetterQueue',
+    'Lambda on-failure destination: it receives each asynchronous invocation that failed.',
+  );
+  const logGroup = new logs.LogGroup(scope, 'FunctionLogs', { retention: options.logRetention });
+  const role = new iam.Role(scope, 'FunctionRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'Rotation function: its log group, its dead-letter queue and the Prolific secrets.',
+  });
+  logGroup.grantWrite(role);
+  const fn = new NodejsFunction(scope, 'Function', {
+    entry: fileURLToPath(new URL('../lambda/handler.ts', import.meta.url)),
+    handler: 'handler',
+    projectRoot: fileURLToPath(new URL('..', import.meta.url)),
+    depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
+    runtime: lambda.Runtime.NODEJS_24_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: 256,
+    timeout: functionTimeout(options.workspaceSecrets.size),
+    role,
+    logGroup,
+    environment: functionEnvironment(scope, options),
+    // One run at a time: a pending version is the lock, and Lambda must not start a second run.
+    reservedConcurrentExecutions: 1,
+    // A retry would rotate again; the next scheduled run (or a person) repairs a failed one.
+    retryAttempts: 0,
+    onFailure: new SqsDestination(deadLetterQueue),
+    description: 'Rotates Prolific webhook signing secrets and stores them in Secrets Manager.',
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node24',
+      minify: true,
+      sourceMap: false,
+      // Ship the SDK version pinned in package-lock.json instead of the runtime's own copy.
+      bundleAwsSDK: true,
+      mainFields: ['module', 'main'],
+      forceDockerBundling: false,
+    },
+  });
+  acknowledgeFunctionFindings(fn);
+  grantRotation(fn, [...options.workspaceSecrets.values()], options.apiTokenSecret);
+  return { function: fn, deadLetterQueue };
+}
+
+/** Long enough for the worst case of every workspace, retries included, so no run is cut off half-way. */
+function functionTimeout(workspaceCount: number): Duration {
+  return Duration.seconds(Math.ceil((INVOCATION_OVERHEAD_MS + workspaceCount * TARGET_TIME_BUDGET_MS) / 1000));
+}
+
+/** The variables `lambda/config.ts` reads. */
+function functionEnvironment(scope: Construct, options: RotationFunctionOptions): Record<string, string> {
+  const targets = [...options.workspaceSecrets].map(([workspaceId, secret]) => ({
+    workspaceId,
+    secretId: secretIdOf(secret),
+  }));
+  return {
+    [ENVIRONMENT.targets]: Stack.of(scope).toJsonString(targets),
+    [ENVIRONMENT.tokenSecretId]: secretIdOf(options.apiTokenSecret),
+    [ENVIRONMENT.prolificApiBaseUrl]: options.prolificApiBaseUrl,
+    [ENVIRONMENT.serviceName]: options.serviceName,
+    [ENVIRONMENT.metricsNamespace]: options.metricsNamespace,
+  };
+}
+
+// Written out rather than Secret.grantRead/grantWrite: grantWrite adds secretsmanager:UpdateSecret, no
+// grant covers UpdateSecretVersionStage, and the token secret needs GetSecretValue alone.
+function grantRotation(
+  fn: lambda.IFunction,
+  workspaceSecrets: secretsmanager.ISecret[],
+  apiTokenSecret: secretsmanager.ISecret,
+): void {
+  const principal = fn.grantPrincipal;
+  principal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'RotateTargetSecrets',
+      actions: [
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ],
+      resources: workspaceSecrets.map(policyArnOf),
+    }),
+  );
+  principal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadApiToken',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [policyArnOf(apiTokenSecret)],
+    }),
+  );
+  const viaSecretsManager = {
+    StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(fn).region}.amazonaws.com` },
+  };
+  const targetKeys = uniqueKeyArns(workspaceSecrets);
+  if (targetKeys.length > 0) {
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseTargetSecretKeys',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: targetKeys,
+        conditions: viaSecretsManager,
+      }),
+    );
+  }
+  const tokenKeys = uniqueKeyArns([apiTokenSecret]);
+  if (tokenKeys.length > 0) {
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'UseApiTokenKey',
+        actions: ['kms:Decrypt'],
+        resources: tokenKeys,
+        conditions: viaSecretsManager,
+      }),
+    );
+  }
+}
+
+function acknowledgeFunctionFindings(fn: NodejsFunction): void {
+  Validations.of(fn).acknowledge(
+    {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Failed asynchronous invocations go to an on-failure destination (an encrypted SQS queue with ' +
+        'an alarm), which records the error as well as the event; a legacy DLQ would duplicate it.',
+    },
+    {
+      id: 'Serverless-LambdaTracing',
+      reason:
+        'One scheduled function calling two services: its structured logs and EMF metrics show each ' +
+        'step, and X-Ray would add a wildcard-resource xray policy to a role kept to named resources.',
+    },
+  );
+}
+
+/** What the function is told to call a secret: its full ARN when known, else its name. */
+function secretIdOf(secret: secretsmanager.ISecret): string {
+  return secret.secretFullArn ?? secret.secretName;
+}
+
+/** The ARN a policy names: a secret imported without its 6-character suffix matches exactly that one. */
+function policyArnOf(secret: secretsmanager.ISecret): string {
+  return secret.secretFullArn ?? `${secret.secretArn}-??????`;
+}
+
+function uniqueKeyArns(secrets: secretsmanager.ISecret[]): string[] {
+  const arns = secrets.flatMap((secret) => (secret.encryptionKey ? [secret.encryptionKey.keyArn] : []));
+  return [...new Set(arns)];
+}

@@ -1,0 +1,107 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { HEARTBEAT_EVENT, SCHEDULED_ROTATION_EVENT } from '../lambda/contract.js';
+import { createDeadLetterQueue } from './dead-letter-queue.js';
+
+// The heartbeat's status run emits SecondsSinceLastRotation daily, whatever the rotation interval.
+const HEARTBEAT_EXPRESSION = scheduler.ScheduleExpression.rate(Duration.days(1));
+const SCHEDULE_RETRY_ATTEMPTS = 3;
+const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
+
+/** Where the schedules deliver: the function, their group, the role they invoke with, the queue for what fails. */
+export interface ScheduleDelivery {
+  readonly function: lambda.IFunction;
+  readonly scheduleGroup: scheduler.ScheduleGroup;
+  readonly role: iam.IRole;
+  readonly deadLetterQueue: sqs.Queue;
+}
+
+/** The schedule group, scheduler role and dead-letter queue that the schedules invoking `fn` share. */
+export function createScheduleDelivery(scope: Construct, fn: lambda.IFunction): ScheduleDelivery {
+  // A group of its own: it holds only these schedules, and its metrics are theirs alone.
+  const scheduleGroup = new scheduler.ScheduleGroup(scope, 'ScheduleGroup', {
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const deadLetterQueue = createDeadLetterQueue(
+    scope,
+    'ScheduleDeadLetterQueue',
+    'EventBridge Scheduler dead-letter queue: it receives the events the scheduler could not deliver.',
+  );
+  const role = createSchedulerRole(scope, scheduleGroup, fn);
+  return { function: fn, scheduleGroup, role, deadLetterQueue };
+}
+
+/** The schedule that rotates every workspace. */
+export function createRotationSchedule(
+  scope: Construct,
+  delivery: ScheduleDelivery,
+  options: { expression: scheduler.ScheduleExpression; enabled: boolean },
+): scheduler.Schedule {
+  return createSchedule(scope, 'RotationSchedule', delivery, {
+    ...options,
+    input: SCHEDULED_ROTATION_EVENT,
+    description: 'Rotates the Prolific webhook signing secrets.',
+  });
+}
+
+/** The daily read-only status run that reports each workspace's age, which the staleness alarms watch. */
+export function createHeartbeatSchedule(scope: Construct, delivery: ScheduleDelivery): scheduler.Schedule {
+  return createSchedule(scope, 'HeartbeatSchedule', delivery, {
+    expression: HEARTBEAT_EXPRESSION,
+    enabled: true,
+    input: HEARTBEAT_EVENT,
+    description: 'Read-only status run: reports how long ago each secret was rotated.',
+  });
+}
+
+function createSchedule(
+  scope: Construct,
+  id: string,
+  delivery: ScheduleDelivery,
+  options: { expression: scheduler.ScheduleExpression; enabled: boolean; input: object; description: string },
+): scheduler.Schedule {
+  return new scheduler.Schedule(scope, id, {
+    schedule: options.expression,
+    enabled: options.enabled,
+    description: options.description,
+    scheduleGroup: delivery.scheduleGroup,
+    target: new LambdaInvoke(delivery.function, {
+      role: delivery.role,
+      input: scheduler.ScheduleTargetInput.fromObject(options.input),
+      // The scheduler retries only when Lambda did not accept the event, so no run is repeated.
+      retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+      maxEventAge: SCHEDULE_MAX_EVENT_AGE,
+      deadLetterQueue: delivery.deadLetterQueue,
+    }),
+  });
+}
+
+function createSchedulerRole(
+  scope: Construct,
+  scheduleGroup: scheduler.IScheduleGroup,
+  fn: lambda.IFunction,
+): iam.Role {
+  const stack = Stack.of(scope);
+  const role = new iam.Role(scope, 'SchedulerRole', {
+    description: 'EventBridge Scheduler: invoke the rotation function, send undeliverable events to its queue.',
+    // Only schedules of this group in this account may use the role (no confused deputy).
+    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': scheduleGroup.scheduleGroupArn },
+      },
+    }),
+  });
+  const functionLogicalId = stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+    reason:
+      'The wildcard is the version/alias suffix that grantInvoke adds for this one rotation function; ' +
+      'the role can invoke no other function.',
+  });
+  return role;
+}

@@ -1,0 +1,50 @@
+import { RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { API_TOKEN_PLACEHOLDER, TARGET_SECRET_PLACEHOLDER } from '../lambda/contract.js';
+
+/**
+ * A new secret for the webhook signing secret of one workspace, kept when the stack is deleted. It holds
+ * a placeholder until the function's first run syncs it from Prolific.
+ */
+export function createWorkspaceSecret(
+  scope: Construct,
+  workspaceId: string,
+  encryptionKey: IKey | undefined,
+): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, `Secret-${workspaceId}`, {
+    description:
+      `Prolific webhook signing secret of workspace ${workspaceId}. Written by the rotation ` +
+      `function of stack ${Stack.of(scope).stackName}; do not edit it by hand.`,
+    secretStringValue: SecretValue.unsafePlainText(TARGET_SECRET_PLACEHOLDER),
+    encryptionKey,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      "Rotated by this construct's EventBridge Scheduler schedule, which runs every workspace in one " +
+      'serialised, alarmed run; a Secrets Manager rotation schedule as well would rotate it twice.',
+  });
+  return secret;
+}
+
+/** A new secret for the Prolific API token, kept when the stack is deleted; a person puts the token in. */
+export function createApiTokenSecret(scope: Construct): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(scope, 'ApiTokenSecret', {
+    description:
+      `Prolific API token (the raw token as SecretString) used by the rotation function of stack ` +
+      `${Stack.of(scope).stackName}. Put the token in by hand; the stack only wrote a placeholder.`,
+    // A constant: CloudFormation sets it once and never overwrites the token put in later.
+    secretStringValue: SecretValue.unsafePlainText(API_TOKEN_PLACEHOLDER),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'Prolific API tokens are issued by a person in the Prolific web app and have no API to rotate ' +
+      'them, so no function can; the deploy guide says how a person replaces the token.',
+  });
+  return secret;
+}
