@@ -24,7 +24,8 @@ interface CfnResource {
   Type: string;
   Properties: Record<string, any>;
 }
-interface InvocationOutcome {
+/** What one invocation of the bundled artifact in a child process gave back, and everything it printed. */
+interface ArtifactInvocation {
   readonly result?: { action: string; results: { workspaceId: string; outcome: string }[] };
   readonly error?: string;
   readonly output: string;
@@ -202,7 +203,7 @@ try {
 console.log('${'::outcome::'}' + JSON.stringify(outcome));
 `;
 
-async function invoke(event: unknown): Promise<InvocationOutcome> {
+async function invoke(event: unknown): Promise<ArtifactInvocation> {
   const { stdout, stderr } = await execFileAsync(process.execPath, ['invoke.mjs', JSON.stringify(event)], {
     cwd: bundleDirectory,
     // Only what Lambda would set, plus the stand-ins' endpoint and dummy credentials.

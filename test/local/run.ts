@@ -11,6 +11,10 @@ import { parseStoredSecret } from '../../lambda/secrets/stored-secret.js';
 import { startProlificStandIn } from '../standins/prolific.js';
 import { startSecretsManagerStandIn } from '../standins/secrets-manager.js';
 
+// Node 20 is supported here; the deployed function runs on Node 24. The SDK warns about Node 20 when it
+// creates its first client (on the first invocation, after this line) unless this is set.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 const WORKSPACES = ['6655443322110099aabbccdd', '0a1b2c3d4e5f60718293a4b5'];
 const showLogs = process.argv.includes('--logs');
 

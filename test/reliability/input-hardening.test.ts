@@ -1,9 +1,11 @@
-// Issue 4, item 5: hostile or broken invocation events. Each one is refused with an InvalidEventError that
-// names the field and is readable as printed (no raw control, invisible or direction-changing character),
-// and the refused invocation touches nothing: no call to Prolific or Secrets Manager, no prototype change.
+// Hostile or broken invocation events (invariant 5: bad input gets a clear error). Each one is refused
+// with an InvalidEventError that names the field and is readable as printed (no raw control, invisible or
+// direction-changing character), and the refused invocation touches nothing: no call to Prolific or
+// Secrets Manager, no prototype change. Quick enough to run with `npm test`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { WORKSPACE } from './scenarios.js';
+import { startHarness, TEST_WORKSPACES, type Harness } from '../support/harness.js';
+
+const [WORKSPACE] = TEST_WORKSPACES;
 
 /** Characters that would hide, reorder or break a message in a console or log viewer. */
 const UNREADABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|\p{Surrogate}/u;

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startProlificStandIn } from './prolific.js';
+import { HANG_MARKER_HEADER, startProlificStandIn } from './prolific.js';
 import type { ProlificSecret, ProlificStandIn } from './prolific.js';
 
 const SECRETS_PATH = '/api/v1/hooks/secrets/';
@@ -300,14 +300,34 @@ describe('faults', () => {
 
   it('hangs until the client gives up', async () => {
     standIn.injectFault({ fault: { kind: 'hang' } });
+    const giveUp = new AbortController();
 
     const attempt = getSecrets(WORKSPACE, {
       headers: { authorization: `Token ${TOKEN}` },
-      signal: AbortSignal.timeout(200),
+      signal: giveUp.signal,
     });
+    // The client gives up once the stand-in holds the request, as its timeout would: not on a clock.
+    await standIn.whenCalled(1);
+    giveUp.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
 
     await expect(attempt).rejects.toMatchObject({ name: 'TimeoutError' });
     expect(standIn.calls[0]?.outcome).toBe('hang');
+  });
+
+  it('with markHangs, answers a hang at once with an empty 504 carrying the marker, recorded as a hang', async () => {
+    const marking = await startProlificStandIn({ token: TOKEN, workspaces: [WORKSPACE], markHangs: true });
+    try {
+      marking.injectFault({ fault: { kind: 'hang' } });
+
+      const response = await fetch(`${marking.url}${SECRETS_PATH}?workspace_id=${WORKSPACE}`, { headers: { authorization: `Token ${TOKEN}` } });
+
+      expect(response.status).toBe(504);
+      expect(response.headers.get(HANG_MARKER_HEADER)).toBe('true');
+      expect(await response.text()).toBe('');
+      expect(marking.calls.map((call) => call.outcome)).toEqual(['hang']);
+    } finally {
+      await marking.close();
+    }
   });
 
   it('resets the connection without changing anything', async () => {
@@ -381,13 +401,15 @@ describe('faults', () => {
   });
 
   it('delays the answer, and a delayed POST replaces the secret only when it answers', async () => {
-    // Prepare
+    // Prepare: the POST is held until the test lets it go, so the GET comes first on any machine.
     const before = requireActive(WORKSPACE);
-    standIn.injectFault({ fault: { kind: 'delay', ms: 150 }, method: 'POST' });
+    let letGo = () => {};
+    standIn.injectFault({ fault: { kind: 'delay', until: new Promise<void>((resolve) => (letGo = resolve)) }, method: 'POST' });
 
     // Act
     const delayed = postSecret({ workspace_id: WORKSPACE });
     const meanwhile = await activeSecretOverHttp(WORKSPACE);
+    letGo();
     const response = await delayed;
 
     // Assess
@@ -395,6 +417,16 @@ describe('faults', () => {
     expect(response.status).toBe(201);
     expect(await response.json()).toEqual(requireActive(WORKSPACE));
     expect(standIn.calls.map((call) => call.method)).toEqual(['GET', 'POST']);
+  });
+
+  it('answers normally once a delay of `ms` has passed', async () => {
+    standIn.injectFault({ fault: { kind: 'delay', ms: 20 }, method: 'GET' });
+
+    const response = await getSecrets(WORKSPACE);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ results: [requireActive(WORKSPACE)] });
+    expect(standIn.calls.map((call) => call.outcome)).toEqual([200]);
   });
 
   it('lets `skip` requests through, then applies `times` times', async () => {
@@ -501,7 +533,7 @@ describe('close', () => {
     await (await getSecrets(WORKSPACE)).text();
     standIn.injectFault({ fault: { kind: 'hang' } });
     const hanging = getSecrets(WORKSPACE);
-    await expect.poll(() => standIn.calls.length).toBe(2);
+    await standIn.whenCalled(2);
 
     // Act
     await standIn.close();

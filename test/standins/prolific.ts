@@ -1,7 +1,9 @@
 /**
  * A local stand-in for Prolific's two webhook signing-secret endpoints, served over real HTTP on
  * 127.0.0.1, with faults that tests inject to play Prolific misbehaving.
- * Contract: /work/shared/prolific/README.md and webhooks-openapi.yml.
+ * What it follows of Prolific's public API (https://api.prolific.com): `GET /api/v1/hooks/secrets/`
+ * lists a workspace's active secret and `POST /api/v1/hooks/secrets/` replaces it at once,
+ * both authenticated with `Authorization: Token <token>` (401 otherwise).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES } from 'node:http';
@@ -17,10 +19,17 @@ export type ProlificErrorShape = 'error' | 'detail';
 export type ProlificFault =
   | { kind: 'status'; status: number; shape?: ProlificErrorShape; title?: string;
       detail?: string | string[] | Record<string, string[]>; retryAfter?: string | number }
-  /** Accepts the request and never answers (until close()): a timeout for the client. */
+  /**
+   * Accepts the request and never answers (until close()): a timeout for the client. With `markHangs`,
+   * answers at once with an empty 504 marked with HANG_MARKER_HEADER instead.
+   */
   | { kind: 'hang' }
-  /** Answers normally, but only after `ms`; a POST replaces the secret only then. */
-  | { kind: 'delay'; ms: number }
+  /**
+   * Answers normally, but only after `ms`, or once `until` settles (for a test that decides when, not
+   * a clock); a POST replaces the secret only then.
+   */
+  | { kind: 'delay'; ms: number; until?: never }
+  | { kind: 'delay'; until: Promise<unknown>; ms?: never }
   /** Destroys the socket without an answer (connection reset). */
   | { kind: 'reset' }
   /** A raw body: malformed JSON, an HTML page... Status defaults to 200, content type to application/json. */
@@ -64,13 +73,25 @@ export interface ProlificStandInOptions {
   token?: string;
   /** Workspaces that exist, each starting with one active secret. @default [] */
   workspaces?: string[];
+  /**
+   * Answer a request the `hang` fault holds at once, with an empty 504 that carries HANG_MARKER_HEADER,
+   * instead of never: for a client whose fetch turns that answer into its own timeout, so that only a
+   * hang, never a slow machine, times a request out (test/support/clockless-prolific.ts). The call is
+   * still recorded as `hang`. @default false
+   */
+  markHangs?: boolean;
 }
+
+/** The header of the answer that stands for a hang when the stand-in runs with `markHangs`. */
+export const HANG_MARKER_HEADER = 'x-prolific-stand-in-hang';
 
 export interface ProlificStandIn {
   /** e.g. http://127.0.0.1:43121 (no trailing slash) */
   readonly url: string;
   readonly token: string;
   readonly calls: readonly RecordedProlificCall[];
+  /** Resolves once `count` calls are recorded (a hung request is recorded as soon as it is held). */
+  whenCalled(count: number): Promise<void>;
   /** Throws if the workspace exists already. */
   addWorkspace(workspaceId: string, options?: { withSecret?: boolean }): void;
   activeSecret(workspaceId: string): ProlificSecret | undefined;
@@ -108,12 +129,13 @@ export async function startProlificStandIn(options: ProlificStandInOptions = {})
   for (const workspaceId of options.workspaces ?? []) secrets.add(workspaceId, true);
   const faults = createFaultMatcher();
   const calls: RecordedProlificCall[] = [];
+  const callWaiters: { count: number; resolve: () => void }[] = [];
   const shutdown = new AbortController();
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const call = await readCall(req, token);
     const rule = faults.take(call.method, call.workspaceId);
-    const outcome = await respond(res, rule, () => route(call, secrets), shutdown.signal);
+    const outcome = await respond(res, rule, () => route(call, secrets), { shutdown: shutdown.signal, markHangs: options.markHangs ?? false });
     calls.push({
       method: call.method,
       path: call.path,
@@ -121,6 +143,10 @@ export async function startProlificStandIn(options: ProlificStandInOptions = {})
       authorized: call.authorized,
       outcome,
     });
+    for (const waiter of callWaiters.filter(({ count }) => count <= calls.length)) {
+      callWaiters.splice(callWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
   }
 
   const server = createServer((req, res) => {
@@ -146,6 +172,8 @@ export async function startProlificStandIn(options: ProlificStandInOptions = {})
     url: `http://127.0.0.1:${port}`,
     token,
     calls,
+    whenCalled: (count) =>
+      count <= calls.length ? Promise.resolve() : new Promise<void>((resolve) => callWaiters.push({ count, resolve })),
     addWorkspace: (workspaceId, addOptions) => secrets.add(workspaceId, addOptions?.withSecret ?? true),
     activeSecret: (workspaceId) => secrets.active(workspaceId),
     replaceSecret: (workspaceId) => secrets.replace(workspaceId),
@@ -227,6 +255,12 @@ function createFaultMatcher() {
   };
 }
 
+interface FaultSettings {
+  /** Ends a delay when the stand-in closes. */
+  readonly shutdown: AbortSignal;
+  readonly markHangs: boolean;
+}
+
 /*
  * Faults come before auth and validation, so a test can fault any request whatever its token or
  * body, and a faulted POST changes nothing. The exceptions need Prolific's real answer: delay,
@@ -237,20 +271,20 @@ async function respond(
   res: ServerResponse,
   rule: ProlificFaultRule | undefined,
   realAnswer: () => JsonAnswer,
-  shutdown: AbortSignal,
+  settings: FaultSettings,
 ): Promise<Outcome> {
   if (rule === undefined) return writeJson(res, realAnswer());
-  if (!rule.afterEffect) return answerFault(res, rule.fault, realAnswer, shutdown);
+  if (!rule.afterEffect) return answerFault(res, rule.fault, realAnswer, settings);
   const answer = realAnswer();
   if (answer.status !== 201) return writeJson(res, answer);
-  return answerFault(res, rule.fault, () => answer, shutdown);
+  return answerFault(res, rule.fault, () => answer, settings);
 }
 
 async function answerFault(
   res: ServerResponse,
   fault: ProlificFault,
   realAnswer: () => JsonAnswer,
-  shutdown: AbortSignal,
+  { shutdown, markHangs }: FaultSettings,
 ): Promise<Outcome> {
   switch (fault.kind) {
     case 'status':
@@ -258,6 +292,7 @@ async function answerFault(
     case 'body':
       return writeText(res, fault.status ?? 200, fault.body, fault.contentType ?? 'application/json');
     case 'hang':
+      if (markHangs) writeText(res, 504, '', 'application/json', { [HANG_MARKER_HEADER]: 'true' });
       return 'hang';
     case 'reset':
       res.socket?.resetAndDestroy();
@@ -268,9 +303,20 @@ async function answerFault(
     case 'override':
       return writeJson(res, withFieldsReplaced(realAnswer(), fault.fields));
     case 'delay':
-      await sleep(fault.ms, undefined, { signal: shutdown });
+      await (fault.until === undefined ? sleep(fault.ms, undefined, { signal: shutdown }) : untilOrShutdown(fault.until, shutdown));
       return writeJson(res, realAnswer());
   }
+}
+
+/** Settles with `until`, or rejects when the stand-in shuts down first. */
+function untilOrShutdown(until: Promise<unknown>, shutdown: AbortSignal): Promise<unknown> {
+  return Promise.race([
+    until,
+    new Promise((_, reject) => {
+      if (shutdown.aborted) reject(shutdown.reason);
+      shutdown.addEventListener('abort', () => reject(shutdown.reason), { once: true });
+    }),
+  ]);
 }
 
 function route(call: IncomingCall, secrets: SecretStore): JsonAnswer {

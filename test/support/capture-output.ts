@@ -20,3 +20,9 @@ export async function captureOutput<T>(into: string[], run: () => Promise<T>): P
     });
   }
 }
+
+/** captureOutput into a fresh list: the value `run` resolved to, and everything it printed. */
+export async function capturingOutput<T>(run: () => Promise<T>): Promise<{ value: T; output: string[] }> {
+  const output: string[] = [];
+  return { value: await captureOutput(output, run), output };
+}

@@ -3,11 +3,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createHandler, type HandlerDependencies, type RotationReport } from '../../lambda/handler.js';
+import { createHandler, type HandlerDependencies } from '../../lambda/handler.js';
 import { parseStoredSecret, type StoredSecret } from '../../lambda/secrets/stored-secret.js';
-import { captureOutput } from './capture-output.js';
 import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
+import { captureOutput } from './capture-output.js';
+import { clocklessProlific } from './clockless-prolific.js';
+import { fakeContext, invoke as invokeHandler, type InvocationOutcome } from './invocation.js';
 
 export interface HarnessOptions {
   readonly workspaces?: readonly string[];
@@ -19,12 +21,8 @@ export interface HarnessOptions {
   readonly env?: Record<string, string | undefined>;
 }
 
-export interface InvocationOutcome {
-  readonly report?: RotationReport;
-  readonly error?: Error;
-}
-
 export interface Harness {
+  /** Started with `markHangs`: a `hang` fault times the function's request out at once (clockless-prolific.ts). */
   readonly prolific: ProlificStandIn;
   readonly secretsManager: SecretsManagerStandIn;
   readonly env: Record<string, string | undefined>;
@@ -40,7 +38,7 @@ export interface Harness {
   logLines(): Record<string, unknown>[];
   /** The stored secret at AWSCURRENT of a target, parsed. */
   currentSecret(workspaceId: string): StoredSecret | undefined;
-  /** True when AWSCURRENT holds exactly Prolific's active secret (invariant 1 of DESIGN.md). */
+  /** True when AWSCURRENT holds exactly Prolific's active secret (invariant 1: after a successful run it does). */
   inSync(workspaceId: string): boolean;
   /** Every secret value and token this harness knows; none may appear in output, results or errors. */
   secrets(): string[];
@@ -51,27 +49,9 @@ export interface Harness {
 
 export const TEST_WORKSPACES = ['6655443322110099aabbccdd', '0a1b2c3d4e5f60718293a4b5'] as const;
 
-export function fakeContext(overrides: Partial<Context> = {}): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'prolific-webhook-secret-rotation',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:prolific-webhook-secret-rotation',
-    memoryLimitInMB: '256',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/prolific-webhook-secret-rotation',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-    ...overrides,
-  };
-}
-
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const workspaces = options.workspaces ?? TEST_WORKSPACES;
-  const prolific = await startProlificStandIn({ workspaces: [...workspaces] });
+  const prolific = await startProlificStandIn({ workspaces: [...workspaces], markHangs: true });
   const secretsManager = await startSecretsManagerStandIn();
 
   const tokenSecretId =
@@ -106,20 +86,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       secretsManager: client,
       logger: new Logger({ serviceName: 'prolific-webhook-secret-rotation' }),
       metrics: new Metrics({ namespace: 'ProlificWebhookSecretRotation', serviceName: 'prolific-webhook-secret-rotation' }),
-      // No real waiting between retries, and short timeouts, so fault tests stay fast.
-      prolific: { sleep: async () => undefined, requestTimeoutMs: 300, callBudgetMs: 2_000 },
+      // No real waiting between retries, and timeouts only where the stand-in hangs: fault tests stay
+      // fast, and their outcomes do not depend on the machine's speed.
+      prolific: clocklessProlific(),
       ...overrides,
     });
   }
 
   async function invoke(event: unknown, context: Partial<Context> = {}): Promise<InvocationOutcome> {
-    return captureOutput(output, async () => {
-      try {
-        return { report: await handler(event, fakeContext(context)) };
-      } catch (error) {
-        return { error: error as Error };
-      }
-    });
+    return captureOutput(output, () => invokeHandler(handler, event, fakeContext(context)));
   }
 
   function currentSecret(workspaceId: string): StoredSecret | undefined {

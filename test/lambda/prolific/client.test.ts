@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createProlificClient, type ProlificClientOptions } from '../../../lambda/prolific/client.js';
 import { describeErrorBody } from '../../../lambda/prolific/responses.js';
 import { startProlificStandIn, type ProlificStandIn } from '../../standins/prolific.js';
+import { timeOutHungRequests } from '../../support/clockless-prolific.js';
 import { freePort } from '../../support/free-port.js';
 
 const WORKSPACE = '6655443322110099aabbccdd';
@@ -12,7 +13,8 @@ let prolific: ProlificStandIn;
 let waits: number[];
 
 beforeEach(async () => {
-  prolific = await startProlificStandIn({ workspaces: [WORKSPACE] });
+  // A request times out exactly when the stand-in hangs it, never because a loaded machine answered slowly.
+  prolific = await startProlificStandIn({ workspaces: [WORKSPACE], markHangs: true });
   waits = [];
 });
 afterEach(async () => {
@@ -28,6 +30,8 @@ function client(overrides: Partial<ProlificClientOptions> = {}) {
       waits.push(ms);
     },
     random: () => 0.5,
+    now: () => 0,
+    fetch: timeOutHungRequests(fetch),
     ...overrides,
   });
 }

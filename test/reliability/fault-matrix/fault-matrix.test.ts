@@ -1,12 +1,24 @@
-// Issue 4's fault matrix: each row of scenarios.ts drives the real handler over loopback against the
-// Prolific and Secrets Manager stand-ins, then checks the run's outcome and error, that invariant 1 of
-// DESIGN.md holds after at most one recovery run, that no secret Prolific issued was lost, and that no
-// secret value or token appeared in logs, results or errors. `npm run reliability` prints the same checks.
-import { describe, expect, it } from 'vitest';
+// The fault matrix: each row of scenarios.ts drives the real handler over loopback against the Prolific
+// and Secrets Manager stand-ins, then checks the run's outcome and error, that invariant 1 (AWSCURRENT
+// holds Prolific's active secret) holds again after at most one further run (invariant 2), that no secret
+// Prolific issued was lost, and that no secret value or token appeared in logs, results or errors
+// (invariant 4). Once every row has played, the report table (report-table.ts) is printed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScenario } from './play-scenario.js';
+import { reportLines, type PlayedScenario } from './report-table.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
-import { runScenario } from './support-matrix.js';
 
 describe('fault matrix', () => {
+  const played: PlayedScenario[] = [];
+  let started = 0;
+  beforeAll(() => {
+    started = Date.now();
+  });
+  afterAll(() => {
+    played.sort((a, b) => a.number - b.number);
+    if (played.length > 0) console.log(reportLines(played, (Date.now() - started) / 1000).join('\n'));
+  });
+
   it('covers at least 30 scenarios, with unique names, in every group', () => {
     expect(SCENARIOS.length).toBeGreaterThanOrEqual(30);
     expect(new Set(SCENARIOS.map((scenario) => scenario.name)).size).toBe(SCENARIOS.length);
@@ -15,6 +27,7 @@ describe('fault matrix', () => {
 
   it.each(SCENARIOS.map((scenario) => [`${scenario.group}: ${scenario.name}`, scenario] as const))('%s', async (_name, scenario) => {
     const run = await runScenario(scenario);
+    played.push({ number: SCENARIOS.indexOf(scenario) + 1, scenario, run });
 
     expect(run.unmet).toEqual([]);
     expect(run.invariantHeld).toBe(true);

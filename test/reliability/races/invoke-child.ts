@@ -2,13 +2,12 @@
 // would run it: the real entry point (`handler`, configured from this process's environment like the
 // deployed function), started when the parent says "go" on stdin so that all children start at once.
 // Prints `{"reliabilityChild": "ready"}`, then `{"reliabilityChild": "result", "outcome": ...}`, and exits.
-// Run by support-random-children.ts: node --import tsx test/reliability/invoke-child.ts
+// child-processes.ts bundles this file (with the handler and its dependencies) once, then runs the bundle.
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { handler } from '../../lambda/handler.js';
-import { fakeContext } from '../support/harness.js';
-import { CHILD_EVENT_VARIABLE, CHILD_MARKER } from './support-random-children.js';
-import { invoke } from './support-random-runs.js';
+import { handler } from '../../../lambda/handler.js';
+import { fakeContext, invoke, summarize } from '../../support/invocation.js';
+import { CHILD_EVENT_VARIABLE, CHILD_MARKER } from './child-protocol.js';
 
 const event: unknown = JSON.parse(process.env[CHILD_EVENT_VARIABLE] ?? '{}');
 const parent = createInterface({ input: process.stdin });
@@ -16,6 +15,6 @@ process.stdout.write(`${JSON.stringify({ [CHILD_MARKER]: 'ready' })}\n`);
 await once(parent, 'line');
 parent.close();
 
-const outcome = await invoke(handler, event, fakeContext());
+const outcome = summarize(await invoke(handler, event, fakeContext()));
 // Exit once the line is flushed: the SDK's keep-alive sockets would otherwise hold the process open.
 process.stdout.write(`${JSON.stringify({ [CHILD_MARKER]: 'result', outcome })}\n`, () => process.exit(0));

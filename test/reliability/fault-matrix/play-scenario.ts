@@ -1,18 +1,19 @@
 // Plays one row of the fault matrix against the real handler over loopback, and says which of the
 // row's expectations the run did not meet. Shared by fault-matrix.test.ts and report.ts.
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import type { RotationReport } from '../../lambda/handler.js';
-import { parseStoredSecret } from '../../lambda/secrets/stored-secret.js';
-import { startHarness, type Harness, type InvocationOutcome } from '../support/harness.js';
+import type { RotationReport } from '../../../lambda/handler.js';
+import { parseStoredSecret } from '../../../lambda/secrets/stored-secret.js';
+import { startHarness, type Harness } from '../../support/harness.js';
+import type { InvocationOutcome } from '../../support/invocation.js';
+import { CUT_OFF_POINTS, invokeUntilCutOff, type CutOffRun } from './cut-off.js';
 import { WORKSPACE, type ExpectedRun, type Scenario, type StartingState } from './scenarios.js';
-import { CUT_OFF_POINTS, invokeUntilCutOff, type CutOffRun } from './support-matrix-cutoff.js';
 
 export interface ScenarioRun {
   /** What the scenario's run did, e.g. `rotated`, `failed: ProlificServerError at reconcile`, `cut off`. */
   readonly outcome: string;
   /** Runs after the faulty one until invariant 1 held again: 0 if it never broke; undefined if one run did not restore it. */
   readonly recoveredIn: number | undefined;
-  /** Invariant 1 of DESIGN.md after the recovery run: AWSCURRENT holds exactly Prolific's active secret. */
+  /** Invariant 1 after the recovery run: AWSCURRENT holds exactly Prolific's active secret. */
   readonly invariantHeld: boolean;
   /** See secretWasKept. */
   readonly secretKept: boolean;

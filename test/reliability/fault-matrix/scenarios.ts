@@ -1,12 +1,13 @@
-// The fault matrix of issue 4, as data: one row per scenario. The vitest suite (fault-matrix.test.ts) and
-// the report (`npm run reliability`) both play every row with runScenario (support-matrix.ts), so the
-// report shows exactly what the tests check.
-import { API_TOKEN_PLACEHOLDER } from '../../lambda/contract.js';
-import type { Outcome, RotationStep } from '../../lambda/rotation/types.js';
-import type { ProlificFaultRule } from '../standins/prolific.js';
-import type { SecretsManagerFault } from '../standins/secrets-manager.js';
-import { TEST_WORKSPACES } from '../support/harness.js';
-import type { CutOffPointName } from './support-matrix-cutoff.js';
+// The fault matrix, as data: one row per scenario (a fault of Prolific or of Secrets Manager, a run cut
+// off by a Lambda timeout, or a configuration mistake), what the run must do, and what the run after the
+// fault must do. The vitest suite (fault-matrix.test.ts) and the report (report.ts) both play every row
+// with runScenario (play-scenario.ts), so the report shows exactly what the tests check.
+import { API_TOKEN_PLACEHOLDER } from '../../../lambda/contract.js';
+import type { Outcome, RotationStep } from '../../../lambda/rotation/types.js';
+import type { ProlificFaultRule } from '../../standins/prolific.js';
+import type { SecretsManagerFault } from '../../standins/secrets-manager.js';
+import { TEST_WORKSPACES } from '../../support/harness.js';
+import type { CutOffPointName } from './cut-off.js';
 
 /** Every scenario rotates this one workspace. */
 export const WORKSPACE = TEST_WORKSPACES[0];

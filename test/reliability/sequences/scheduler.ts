@@ -4,7 +4,7 @@
 // is in flight at a time, so the interleaving, and everything that follows from it, is a function of
 // the seed: a failing seed replays exactly.
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Random } from './support-random.js';
+import type { Random } from '../runs/seeded-random.js';
 
 /** A request a run is about to send, as the chooser sees it. */
 export type GatedRequest =

@@ -7,9 +7,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { createHandler, type RotationReport } from '../../lambda/handler.js';
-import { captureOutput } from '../support/capture-output.js';
-import { fakeContext, type Harness } from '../support/harness.js';
+import { createHandler, type RotationReport } from '../../../lambda/handler.js';
+import { captureOutput } from '../../support/capture-output.js';
+import { clocklessProlific } from '../../support/clockless-prolific.js';
+import type { Harness } from '../../support/harness.js';
+import { fakeContext } from '../../support/invocation.js';
 
 /** One call the run makes: a Prolific HTTP method, or a Secrets Manager operation. */
 export interface ObservedCall {
@@ -28,8 +30,9 @@ const isProlific = (call: ObservedCall) => call.service === 'Prolific';
 const made = (earlier: readonly ObservedCall[], operation: string) => earlier.some((call) => call.operation === operation);
 
 /**
- * The steps of a rotation (DESIGN.md) a Lambda timeout can fall after. Each names the first call of the
- * next step; in a run that starts in sync, the first PutSecretValue and UpdateSecretVersionStage are the
+ * The points of a rotation a Lambda timeout can fall after: pre-flight, the reconcile GET, the POST,
+ * storing AWSPENDING, moving AWSCURRENT, removing AWSPENDING. Each names the first call of the next
+ * step; in a run that starts in sync, the first PutSecretValue and UpdateSecretVersionStage are the
  * rotation's own.
  */
 export const CUT_OFF_POINTS = {
@@ -73,9 +76,6 @@ export interface CutOffRun {
   heldCalls(): number;
 }
 
-/** The harness's Prolific client options: no real waiting between retries, short timeouts. */
-const FAST_PROLIFIC = { sleep: async () => undefined, requestTimeoutMs: 300, callBudgetMs: 2_000 } as const;
-
 /**
  * Invokes a fresh handler (a new execution environment, configured like the harness's) whose calls pass
  * the fence, and returns once the run is parked on its first call past `point`.
@@ -87,7 +87,7 @@ export async function invokeUntilCutOff(harness: Harness, point: CutOffPoint, ev
     secretsManager: fence.guard(harness.secretsManager.client({ maxAttempts: 2 })),
     logger: new Logger({ serviceName: 'prolific-webhook-secret-rotation' }),
     metrics: new Metrics({ namespace: 'ProlificWebhookSecretRotation', serviceName: 'prolific-webhook-secret-rotation' }),
-    prolific: { ...FAST_PROLIFIC, fetch: fence.fetch },
+    prolific: clocklessProlific(fence.fetch),
   });
 
   // Without getRemainingTimeInMillis, middy sets no early-timeout timer: the abandoned run's would stay

@@ -1,9 +1,10 @@
-// Races (issue 4, part 2): 2, 5 and 10 runs started at once against the same stand-ins, in this process
-// and as separate processes, with seeded random delays on Prolific and on Secrets Manager; and a
-// scheduled rotation overlapping a console sync. The delays are seeded, but which run gets which delay
-// depends on real timing, so what is asserted must hold for every interleaving:
-//
-// Once every run has finished (DESIGN.md invariants 2, 3 and 4):
+// Races: 2, 5 and 10 runs started at once against the same stand-ins, in this process and as separate
+// processes, with seeded random delays on Prolific and on Secrets Manager; and a scheduled rotation
+// overlapping a console sync. The delays are seeded, but which run gets which delay depends on real
+// timing, so what is asserted must hold for every interleaving. Once every run has finished, invariant 3
+// (concurrent runs never leave Secrets Manager holding a secret Prolific no longer accepts), invariant 2
+// (after a failed run, at most one further run restores AWSCURRENT to Prolific's active secret) and
+// invariant 4 (no secret value or token in logs, errors or results) mean:
 // - each run succeeds, or fails with one of the two errors the design allows under contention:
 //   RotationConflictError (Prolific's secret kept changing through all its settle rounds) or an
 //   InvalidParameterException on a label move (AWSCURRENT kept moving through all its retries);
@@ -12,13 +13,15 @@
 // - no secret value or the token appears in anything the runs printed or returned.
 // A schedule overlapping one console sync has no such excuse: both succeed.
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createHandler } from '../../lambda/handler.js';
-import { fakeContext, startHarness, TEST_WORKSPACES, type Harness } from '../support/harness.js';
-import { createRandom, formatSeed, seedAt, type Random } from './support-random.js';
-import { invokeInChildren } from './support-random-children.js';
-import { delayProlificRequests, startDelayingProxy, type DelayingProxy } from './support-random-delays.js';
-import { capturingOutput, countLeaks, invoke, targetState, visibleTexts, type InvocationOutcome } from './support-random-runs.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler } from '../../../lambda/handler.js';
+import { capturingOutput } from '../../support/capture-output.js';
+import { startHarness, TEST_WORKSPACES, type Harness } from '../../support/harness.js';
+import { fakeContext, invoke, type ErrorSummary, type InvocationOutcome } from '../../support/invocation.js';
+import { countLeaks, targetState, visibleTexts } from '../runs/checks.js';
+import { createRandom, formatSeed, seedAt, type Random } from '../runs/seeded-random.js';
+import { prepareChildProcesses, type ChildProcesses } from './child-processes.js';
+import { delayProlificRequests, startDelayingProxy, type DelayingProxy } from './delays.js';
 
 const [WORKSPACE] = TEST_WORKSPACES;
 const RACE_SIZES = [2, 5, 10] as const;
@@ -79,18 +82,18 @@ async function runInProcess({ harness, proxy, random }: Stage, events: readonly 
 }
 
 /** Starts one process per event, all at once, each configured only by its environment. */
-async function runInChildren({ harness, proxy }: Stage, events: readonly unknown[]) {
+async function runInChildren(children: ChildProcesses, { harness, proxy }: Stage, events: readonly unknown[]) {
   const functionEnv = Object.fromEntries(
     Object.entries({ ...harness.env, ...harness.secretsManager.env(), AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url }).filter(
       (entry): entry is [string, string] => entry[1] !== undefined,
     ),
   );
-  const runs = await invokeInChildren(events, functionEnv);
+  const runs = await children.invoke(events, functionEnv);
   return { outcomes: runs.map((run) => run.outcome), texts: runs.flatMap((run) => [run.output, ...visibleTexts(run.outcome)]) };
 }
 
 /** Asserts the header's rules on the finished runs; returns a one-line summary for the test output. */
-async function assertSettled({ harness, seed }: Stage, outcomes: readonly InvocationOutcome[], texts: readonly string[]): Promise<string> {
+async function assertSettled({ harness, seed }: Stage, outcomes: readonly InvocationOutcome<ErrorSummary>[], texts: readonly string[]): Promise<string> {
   const target = { workspaceId: WORKSPACE, secretId: harness.secretIdFor(WORKSPACE) };
   const context = `seed ${formatSeed(seed)}`;
   const failures = outcomes.flatMap((outcome) => (outcome.error ? [outcome.error] : []));
@@ -149,10 +152,16 @@ describe('races: runs started at once in one process', () => {
 });
 
 describe('races: runs started at once as separate processes', () => {
+  let children: ChildProcesses;
+  beforeAll(async () => {
+    children = await prepareChildProcesses();
+  });
+  afterAll(() => children?.close());
+
   it.each(RACE_SIZES)('%i processes rotating at once leave Secrets Manager holding the secret Prolific signs with', async (size) => {
     const current = await setUp(seedAt(BASE_SEED + 100 + size, 0), size);
 
-    const { outcomes, texts } = await runInChildren(current, rotations(size));
+    const { outcomes, texts } = await runInChildren(children, current, rotations(size));
 
     expect(outcomes).toHaveLength(size);
     console.info(`${size} rotations at once, as processes (${formatSeed(current.seed)}): ${await assertSettled(current, outcomes, texts)}`);
@@ -162,7 +171,7 @@ describe('races: runs started at once as separate processes', () => {
     const current = await setUp(seedAt(BASE_SEED + 200, 0), 2);
     await current.harness.invoke({ action: 'sync' });
 
-    const { outcomes, texts } = await runInChildren(current, [{ action: 'rotate' }, { action: 'sync', workspaceId: WORKSPACE }]);
+    const { outcomes, texts } = await runInChildren(children, current, [{ action: 'rotate' }, { action: 'sync', workspaceId: WORKSPACE }]);
 
     assertOverlapSettled(current, outcomes, texts);
   });
@@ -172,7 +181,7 @@ describe('races: runs started at once as separate processes', () => {
  * Starting in sync, the rotation is the only run that POSTs and each run moves AWSCURRENT at most once,
  * so neither can exhaust its settle rounds or label-move retries: both must succeed.
  */
-function assertOverlapSettled({ harness, seed }: Stage, outcomes: readonly InvocationOutcome[], texts: readonly string[]): void {
+function assertOverlapSettled({ harness, seed }: Stage, outcomes: readonly InvocationOutcome<ErrorSummary>[], texts: readonly string[]): void {
   const context = `seed ${formatSeed(seed)}`;
   const [rotate, sync] = outcomes;
   expect(rotate?.error, context).toBeUndefined();

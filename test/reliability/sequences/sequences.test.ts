@@ -1,25 +1,28 @@
-// Randomized sequences (issue 4, part 3): a seeded generator plays rounds of runs started at once
-// (rotate, sync, status, dry runs, Secrets Manager's own four-step rotation), with faults from both
-// stand-ins, lost answers and cut-off runs, then checks DESIGN.md's invariants 1, 2 and 4. The deterministic scheduler (support-random-scheduler.ts) makes each sequence a function of its
-// seed (and of the code: a change that adds or removes a request plays a seed differently), so a failing
-// seed, printed with its trace, replays exactly:
-//   RELIABILITY_REPLAY_SEED=0x... npx vitest run test/reliability/sequences.test.ts
+// Randomized sequences: a seeded generator plays rounds of runs started at once (rotate, sync, status,
+// dry runs, Secrets Manager's own four-step rotation), with faults from both stand-ins, lost answers and
+// cut-off runs, then checks invariant 1 (after a successful run, AWSCURRENT holds Prolific's active
+// secret), invariant 2 (after any failed or cut-off run, at most one further run restores 1) and
+// invariant 4 (no secret value or token in logs, errors or results). The deterministic scheduler
+// (scheduler.ts) makes each sequence a function of its seed (and of the code: a change that adds or
+// removes a request plays a seed differently), so a failing seed, printed with its trace, replays exactly:
+//   RELIABILITY_REPLAY_SEED=0x... npm run reliability -- test/reliability/sequences
 // More sequences: RELIABILITY_SEQUENCES=5000 (default 500); another batch: RELIABILITY_SEED=<n>.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHandler } from '../../lambda/handler.js';
-import { startProlificStandIn, type ProlificFaultRule, type ProlificStandIn } from '../standins/prolific.js';
+import { createHandler } from '../../../lambda/handler.js';
+import { startProlificStandIn, type ProlificFaultRule, type ProlificStandIn } from '../../standins/prolific.js';
 import {
   startSecretsManagerStandIn,
   type SecretsManagerFault,
   type SecretsManagerOperation,
   type SecretsManagerStandIn,
-} from '../standins/secrets-manager.js';
-import { fakeContext } from '../support/harness.js';
-import { createRandom, formatSeed, integerFromEnv, seedAt, type Random } from './support-random.js';
-import { capturingOutput, countLeaks, invoke, targetState, visibleTexts, type Handler, type InvocationOutcome } from './support-random-runs.js';
-import { gatedFetch, gateSecretsManager, runInterleaved, type Chooser, type GatedRequest, type RunEnd } from './support-random-scheduler.js';
+} from '../../standins/secrets-manager.js';
+import { capturingOutput } from '../../support/capture-output.js';
+import { fakeContext, invoke, type Handler, type InvocationOutcome } from '../../support/invocation.js';
+import { countLeaks, targetState, visibleTexts } from '../runs/checks.js';
+import { createRandom, formatSeed, integerFromEnv, seedAt, type Random } from '../runs/seeded-random.js';
+import { gatedFetch, gateSecretsManager, runInterleaved, type Chooser, type GatedRequest, type RunEnd } from './scheduler.js';
 
 const SEQUENCES = integerFromEnv('RELIABILITY_SEQUENCES', 500);
 const BASE_SEED = integerFromEnv('RELIABILITY_SEED', 0x5eed_2024);
@@ -282,7 +285,7 @@ function failureMessage(report: SequenceReport): string {
   return [
     `Sequence ${formatSeed(report.seed)} broke an invariant:`,
     ...report.problems.map((problem) => `  - ${problem}`),
-    `Replay: RELIABILITY_REPLAY_SEED=${formatSeed(report.seed)} npx vitest run test/reliability/sequences.test.ts`,
+    `Replay: RELIABILITY_REPLAY_SEED=${formatSeed(report.seed)} npm run reliability -- test/reliability/sequences`,
     'Trace:',
     ...report.trace,
   ].join('\n');
@@ -307,7 +310,7 @@ describe('randomized sequences of concurrent runs, faults and cut-offs', () => {
 
   const seeds = REPLAY_SEED === undefined ? Array.from({ length: SEQUENCES }, (_, index) => seedAt(BASE_SEED, index)) : [REPLAY_SEED];
 
-  it(`holds invariants 1, 2 and 4 over ${seeds.length} seeded sequence(s)`, { timeout: Math.max(120_000, seeds.length * 500) }, async () => {
+  it(`holds invariants 1, 2 and 4 over ${seeds.length} seeded sequence(s)`, { timeout: Math.max(300_000, seeds.length * 1_000) }, async () => {
     const failures: string[] = [];
     const totals = { runs: 0, cutOffs: 0, failedRuns: 0 };
     for (const [index, seed] of seeds.entries()) {
