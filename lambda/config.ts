@@ -1,6 +1,7 @@
 import { apiBaseUrlProblem, DEFAULT_PROLIFIC_API_BASE_URL, ENVIRONMENT, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from './contract.js';
 import { ConfigurationError } from './errors.js';
 import type { RotationTarget } from './rotation/types.js';
+import { SECRET_FORMATS, type SecretFormat } from './secrets/stored-secret.js';
 
 /** The function's configuration, parsed once from its environment. */
 export interface RotationConfig {
@@ -58,7 +59,7 @@ function parseTarget(entry: unknown, index: number): RotationTarget {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     throw new ConfigurationError(`Environment variable ${where} must be an object; expected ${TARGETS_SHAPE}.`);
   }
-  const { workspaceId, secretId } = entry as Record<string, unknown>;
+  const { workspaceId, secretId, format = 'json' } = entry as Record<string, unknown>;
   if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) {
     throw new ConfigurationError(
       `Environment variable ${where}.workspaceId must be a Prolific workspace id (${WORKSPACE_ID_RULE}).`,
@@ -67,7 +68,13 @@ function parseTarget(entry: unknown, index: number): RotationTarget {
   if (typeof secretId !== 'string' || secretId.trim() === '' || secretId.length > 2048) {
     throw new ConfigurationError(`Environment variable ${where}.secretId must be the ARN or name of a Secrets Manager secret.`);
   }
-  return { workspaceId, secretId: secretId.trim() };
+  if (typeof format !== 'string' || !(SECRET_FORMATS as readonly string[]).includes(format)) {
+    throw new ConfigurationError(
+      `Environment variable ${where}.format must be one of ${SECRET_FORMATS.join(', ')} (json: the JSON shape receivers read ` +
+        'the key "value" of; plain: the bare signing secret).',
+    );
+  }
+  return { workspaceId, secretId: secretId.trim(), format: format as SecretFormat };
 }
 
 function rejectDuplicates(values: string[], field: string): void {

@@ -71,6 +71,8 @@ export const METRIC_NAMES = {
   rotationSucceeded: 'RotationSucceeded',
   targetFailed: 'TargetFailed',
   secondsSinceLastRotation: 'SecondsSinceLastRotation',
+  /** 1 when a run found no version labelled AWSCURRENT: receivers have no key at all until it is repaired. */
+  currentVersionMissing: 'CurrentVersionMissing',
 } as const;
 export const WORKSPACE_DIMENSION = 'workspace_id';
 /** Powertools adds this dimension to every metric, with the service name as its value. */
@@ -89,10 +91,27 @@ export const PROLIFIC_CALL_BUDGET_MS = 15_000;
 export const SECRETS_MANAGER_REQUEST_TIMEOUT_MS = 5_000;
 
 /**
- * Worst case for one target: up to four Prolific operations (resume/reconcile GET, POST, the GET that
- * settles an unanswered POST, the confirming GET) plus Secrets Manager calls with the SDK's retries.
+ * Worst case for one target: up to five Prolific operations (resume/reconcile GET, POST, the GET that
+ * settles an unanswered POST, the confirming GETs before and after promotion) plus Secrets Manager calls
+ * with the SDK's retries. The construct sizes the function timeout from it; the function itself starts
+ * each step by the time it has left (below), so a shorter timeout still does the work that fits.
  */
 export const TARGET_TIME_BUDGET_MS = 4 * PROLIFIC_CALL_BUDGET_MS + 15_000;
+
+/** Kept back at the end of an invocation to log, publish metrics and return the report. */
+export const REPORT_RESERVE_MS = 2_000;
+
+/** The least time a Prolific operation is started with: one request's timeout. */
+export const MIN_PROLIFIC_CALL_MS = PROLIFIC_REQUEST_TIMEOUT_MS;
+
+/**
+ * Kept back when the POST is sent, to store its answer: the write, the confirming GETs and the label
+ * moves, with a retry each. A POST is only sent when this much is left after it.
+ */
+export const STORE_RESERVE_MS = 20_000;
+
+/** The least time a target is started with: a read of both sides (enough for `status` and `sync`). */
+export const MIN_TARGET_START_MS = REPORT_RESERVE_MS + MIN_PROLIFIC_CALL_MS + SECRETS_MANAGER_REQUEST_TIMEOUT_MS;
 
 /** Start-up, reading the API token and writing the report, once per invocation. */
 export const INVOCATION_OVERHEAD_MS = 15_000;

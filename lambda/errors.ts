@@ -48,7 +48,26 @@ export class RotationConflictError extends Error {
   }
 }
 
-/** A target was not started because too little of the Lambda timeout was left to finish it safely. */
+/**
+ * Prolific answered the POST with a new secret but still lists the old one as active: nothing was rotated,
+ * and the answer was not made AWSCURRENT.
+ */
+export class RotationUnconfirmedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RotationUnconfirmedError';
+  }
+}
+
+/** Writing the target's format would change what an adopted secret's readers get (JSON over a bare value). */
+export class SecretFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretFormatError';
+  }
+}
+
+/** A target or step was not started because too little of the invocation's time was left to finish it safely. */
 export class DeadlineError extends Error {
   constructor(message: string) {
     super(message);

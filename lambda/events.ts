@@ -22,8 +22,7 @@ const EXAMPLES = '{"action": "rotate"}, {"action": "sync", "workspaceId": "<id>"
 
 /** Validates an invocation event; the error names the field that is wrong and what is allowed. */
 export function parseEvent(event: unknown, targets: readonly RotationTarget[]): RotationRequest {
-  if (event === null || event === undefined) return { kind: 'action', action: 'rotate', dryRun: false, targets };
-  if (typeof event !== 'object' || Array.isArray(event)) {
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw new InvalidEventError(`The event must be a JSON object such as ${EXAMPLES}.`);
   }
   if (jsonLength(event) > MAX_EVENT_BYTES) {
@@ -35,7 +34,8 @@ export function parseEvent(event: unknown, targets: readonly RotationTarget[]): 
 
 function parseActionEvent(fields: Record<string, unknown>, targets: readonly RotationTarget[]): RotationRequest {
   rejectUnknownKeys(fields, ACTION_KEYS);
-  const { action = 'rotate', workspaceId, dryRun = false } = fields;
+  // No action is a status report: a console "Test" with an empty event must never rotate.
+  const { action = 'status', workspaceId, dryRun = false } = fields;
   if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
     throw new InvalidEventError(`Field "action" must be one of ${ACTIONS.join(', ')}; got ${preview(action)}.`);
   }

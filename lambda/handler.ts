@@ -5,9 +5,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, ENVIRONMENT, TARGET_TIME_BUDGET_MS } from './contract.js';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, ENVIRONMENT, MIN_TARGET_START_MS } from './contract.js';
 import { DeadlineError, describeError } from './errors.js';
 import { parseEvent, type RotationRequest } from './events.js';
+import { resolveTargets, type ResolvedTarget } from './identity.js';
 import { emitTargetMetrics, failureOf, logTargetResult, type RotationReport } from './report.js';
 import { processNativeStep } from './rotation/native-steps.js';
 import { processTarget } from './rotation/protocol.js';
@@ -91,11 +92,13 @@ export function createHandler(deps: HandlerDependencies = {}) {
     const { action, dryRun, targets } = plan;
     logger.info('Invocation started', { action, dry_run: dryRun, target_count: targets.length });
 
+    const msLeft = () => (typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Infinity);
     // Without a token no target can start; each reports why, so the report still covers every workspace.
-    const prolific = await current.prolificClient().catch((error: unknown) => ({ failure: error }));
+    const prolific = await current.prolificClient(msLeft).catch((error: unknown) => ({ failure: error }));
+    const resolved = await resolveTargets(current.identities, targets, current.config.tokenSecretId);
     const results: TargetResult[] = [];
-    for (const target of targets) {
-      const result = await runTarget(target);
+    for (const entry of resolved) {
+      const result = await runTarget(entry);
       logTargetResult(logger, result);
       emitTargetMetrics(metrics, result, now());
       results.push(result);
@@ -106,23 +109,23 @@ export function createHandler(deps: HandlerDependencies = {}) {
     if (failure) {
       // A failed run may have failed on the token (empty, the placeholder, refused by Prolific): the next run
       // reads it again, so the fix the error asks for works at once, not when the cache expires.
-      current.forgetToken();
+      current.forgetCaches();
       throw failure;
     }
     logger.info('Invocation finished', { action, outcomes: results.map((result) => result.outcome) });
     return report;
 
-    async function runTarget(target: RotationTarget): Promise<TargetResult> {
+    async function runTarget({ target, failure }: ResolvedTarget): Promise<TargetResult> {
       if ('failure' in prolific) return failedResult(target, 'pre-flight', prolific.failure);
-      const remainingMs = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : Infinity;
-      if (remainingMs < TARGET_TIME_BUDGET_MS) {
+      if (failure !== undefined) return failedResult(target, 'pre-flight', failure);
+      if (msLeft() < MIN_TARGET_START_MS) {
         const deadline = new DeadlineError(
-          `Only ${Math.round(remainingMs / 1000)} s of the Lambda timeout were left, less than the ${TARGET_TIME_BUDGET_MS / 1000} s ` +
-            'one target may need, so it was not started. Raise the function timeout or configure fewer targets.',
+          `Not started: only ${Math.floor(msLeft() / 1000)} s of the invocation were left, less than the ${MIN_TARGET_START_MS / 1000} s ` +
+            `a workspace needs. Raise the function timeout, or run this workspace on its own ({"workspaceId": "${target.workspaceId}"}).`,
         );
         return failedResult(target, 'pre-flight', deadline);
       }
-      return plan.run(target, { prolific, store: current.store, logger, now });
+      return plan.run(target, { prolific, store: current.store, logger, now, msLeft });
     }
   }
 

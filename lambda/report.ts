@@ -22,6 +22,7 @@ export function logTargetResult(logger: Logger, result: TargetResult): void {
     version_id: result.versionId,
     last_rotated_at: result.lastRotatedAt,
     ...(result.drift === undefined ? {} : { drift: result.drift }),
+    ...(result.currentMissing === undefined ? {} : { current_missing: result.currentMissing }),
     ...(result.failedStep === undefined ? {} : { rotation_step: result.failedStep, error: result.error }),
   };
   if (result.outcome === 'failed') logger.error('Target failed', attributes);
@@ -36,6 +37,7 @@ export function emitTargetMetrics(metrics: Metrics, result: TargetResult, now: D
   metrics.addDimension(WORKSPACE_DIMENSION, result.workspaceId);
   if (result.outcome === 'rotated' || result.outcome === 'resumed') metrics.addMetric(METRIC_NAMES.rotationSucceeded, MetricUnit.Count, 1);
   if (result.outcome === 'failed') metrics.addMetric(METRIC_NAMES.targetFailed, MetricUnit.Count, 1);
+  if (result.currentMissing) metrics.addMetric(METRIC_NAMES.currentVersionMissing, MetricUnit.Count, 1);
   if (result.lastRotatedAt !== null) {
     const ageSeconds = Math.max(0, Math.round((now.getTime() - Date.parse(result.lastRotatedAt)) / 1000));
     metrics.addMetric(METRIC_NAMES.secondsSinceLastRotation, MetricUnit.Seconds, ageSeconds);

@@ -4,6 +4,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseConfig, type RotationConfig } from './config.js';
 import { SECRETS_MANAGER_REQUEST_TIMEOUT_MS } from './contract.js';
+import { createSecretIdentities, type SecretIdentities } from './identity.js';
 import { createProlificClient, type ProlificClientOptions } from './prolific/client.js';
 import type { ProlificClient } from './prolific/types.js';
 import { readApiToken } from './secrets/api-token.js';
@@ -15,10 +16,12 @@ const SECRETS_MANAGER_MAX_ATTEMPTS = 5;
 export interface Runtime {
   readonly config: RotationConfig;
   readonly store: SecretStore;
-  /** Reads the API token (cached) and returns a Prolific client that uses it. */
-  prolificClient(): Promise<ProlificClient>;
-  /** Forgets the cached token, so that a token a person just fixed is read on the next run. */
-  forgetToken(): void;
+  /** The full ARN of each configured secret, remembered while the execution environment lives. */
+  readonly identities: SecretIdentities;
+  /** Reads the API token (cached) and returns a Prolific client that uses it, within `timeLeftMs`. */
+  prolificClient(timeLeftMs: () => number): Promise<ProlificClient>;
+  /** Forgets the cached token and identities, so that what a person just fixed is read on the next run. */
+  forgetCaches(): void;
 }
 
 export interface RuntimeOptions {
@@ -44,14 +47,20 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       },
     });
   const tokens = new SecretsProvider({ awsSdkV3Client: client });
+  const store = createSecretStore(client);
+  const identities = createSecretIdentities(store);
 
   return {
     config,
-    store: createSecretStore(client),
-    async prolificClient() {
+    store,
+    identities,
+    async prolificClient(timeLeftMs) {
       const token = await readApiToken(tokens, config.tokenSecretId);
-      return createProlificClient({ baseUrl: config.prolificApiBaseUrl, token, ...options.prolific });
+      return createProlificClient({ baseUrl: config.prolificApiBaseUrl, token, timeLeftMs, ...options.prolific });
     },
-    forgetToken: () => tokens.clearCache(),
+    forgetCaches() {
+      tokens.clearCache();
+      identities.forget();
+    },
   };
 }

@@ -1,7 +1,7 @@
 // The Prolific client's protocol over its transport: read the active secret, replace it, and settle a
 // POST that got no usable answer without ever replacing the secret twice.
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { PROLIFIC_CALL_BUDGET_MS, PROLIFIC_REQUEST_TIMEOUT_MS } from '../contract.js';
+import { PROLIFIC_CALL_BUDGET_MS, PROLIFIC_REQUEST_TIMEOUT_MS, REPORT_RESERVE_MS, STORE_RESERVE_MS } from '../contract.js';
 import { ProlificUnavailableError } from '../errors.js';
 import { jsonOf, malformed, secretOf, statusError, type Answer, type ProlificRequest } from './responses.js';
 import { createTransport, operationName, type Attempt, type TransportOptions } from './transport.js';
@@ -19,7 +19,13 @@ const DEFAULTS = {
   sleep: (ms: number) => sleepFor(ms),
   now: () => Date.now(),
   random: Math.random,
+  timeLeftMs: () => Infinity,
 };
+
+// What must be left of the invocation after each operation: the report, and after a POST (or the GET that
+// settles it) also the time to store the new secret, which exists nowhere else.
+const AFTER_READ = { reserveMs: REPORT_RESERVE_MS };
+const AFTER_POST = { reserveMs: STORE_RESERVE_MS + REPORT_RESERVE_MS };
 
 const listSecrets = (workspaceId: string): ProlificRequest => ({ method: 'GET', path: SECRETS_PATH, workspaceId, query: { workspace_id: workspaceId } });
 const replaceSecret = (workspaceId: string): ProlificRequest => ({ method: 'POST', path: SECRETS_PATH, workspaceId, body: { workspace_id: workspaceId } });
@@ -37,8 +43,8 @@ export function createProlificClient(clientOptions: ProlificClientOptions): Prol
     return secrets[0];
   }
 
-  async function getActiveSecret(workspaceId: string): Promise<ProlificSecret | undefined> {
-    return transport.send(listSecrets(workspaceId), readActiveSecret);
+  async function getActiveSecret(workspaceId: string, reserve = AFTER_READ): Promise<ProlificSecret | undefined> {
+    return transport.send(listSecrets(workspaceId), readActiveSecret, reserve);
   }
 
   async function createSecret(workspaceId: string, previousSecretId: string | undefined): Promise<ProlificSecret> {
@@ -51,7 +57,7 @@ export function createProlificClient(clientOptions: ProlificClientOptions): Prol
     async function findSecretMadeByPost(whatHappened: string): Promise<ProlificSecret | undefined> {
       let active: ProlificSecret | undefined;
       try {
-        active = await getActiveSecret(workspaceId);
+        active = await getActiveSecret(workspaceId, AFTER_POST);
       } catch (error) {
         throw new ProlificUnavailableError(
           `Prolific may have replaced the secret of workspace ${workspaceId} (its answer to ${operationName(request)}: ` +
@@ -82,8 +88,8 @@ export function createProlificClient(clientOptions: ProlificClientOptions): Prol
       return attempt.requestSent ? findSecretMadeByPost(attempt.reason) : undefined;
     }
 
-    return transport.send(request, readCreatedSecret, settleUnansweredPost);
+    return transport.send(request, readCreatedSecret, { ...AFTER_POST, settle: settleUnansweredPost });
   }
 
-  return { getActiveSecret, createSecret };
+  return { getActiveSecret: (workspaceId) => getActiveSecret(workspaceId), createSecret };
 }

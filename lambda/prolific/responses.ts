@@ -85,8 +85,9 @@ export function secretOf(answer: Answer, candidate: unknown): ProlificSecret {
 
 /**
  * Prolific's error title and detail, from either error shape (`{"error": {title, detail}}` or
- * `{"detail": ...}`), or a short excerpt of a body that is neither. Only ever called on error answers,
- * which carry no secret; the token is scrubbed in case a proxy echoes request headers.
+ * `{"detail": ...}`). Any other body is never quoted, only measured: an unexpected answer (a 203 or a
+ * proxy's page) may carry a secret value, and this text goes into errors, logs and the report. The token
+ * is scrubbed in case a proxy echoes request headers into a title or detail.
  */
 export function describeErrorBody(body: string, token: string): string {
   let parsed: unknown;
@@ -101,7 +102,12 @@ export function describeErrorBody(body: string, token: string): string {
   const parts = [typeof title === 'string' ? title : undefined, detail === undefined ? undefined : renderDetail(detail)].filter(
     (part): part is string => part !== undefined && part !== '',
   );
-  const text = parts.length > 0 ? parts.join(': ') : body.trim() === '' ? 'no error details' : `unexpected body "${body}"`;
+  const text =
+    parts.length > 0
+      ? parts.join(': ')
+      : body.trim() === ''
+        ? 'no error details'
+        : `a body that is not Prolific's error format (${Buffer.byteLength(body)} bytes, not shown)`;
   return clean(text, token);
 }
 

@@ -1,6 +1,6 @@
 // One Prolific operation over HTTP: the request with the token, a timeout per attempt, and retries with
 // back-off on 429, 5xx and missing answers within a time budget for the whole operation.
-import { ProlificUnavailableError } from '../errors.js';
+import { DeadlineError, ProlificUnavailableError } from '../errors.js';
 import { backoffDelayMs, retryAfterMs, type BackoffOptions } from './backoff.js';
 import { statusError, type Answer, type ProlificRequest } from './responses.js';
 import type { ProlificRetryEvent } from './types.js';
@@ -18,6 +18,8 @@ export interface TransportOptions {
   readonly sleep: (ms: number) => Promise<unknown>;
   readonly now: () => number;
   readonly random: () => number;
+  /** Milliseconds the invocation has left; each operation ends early enough to leave its reserve. */
+  readonly timeLeftMs: () => number;
 }
 
 /** What one HTTP attempt produced: a complete answer, or none (connection failure, timeout, cut-off body). */
@@ -30,7 +32,11 @@ export interface Transport {
    * Runs attempts until one is final, retrying 429, 5xx and missing answers with back-off within the
    * call budget. `settle` may turn a non-final attempt into a result (used to settle an unanswered POST).
    */
-  send<T>(request: ProlificRequest, onAnswer: (answer: Answer) => Promise<T> | T, settle?: (attempt: Attempt) => Promise<T | undefined>): Promise<T>;
+  send<T>(
+    request: ProlificRequest,
+    onAnswer: (answer: Answer) => Promise<T> | T,
+    options: { readonly reserveMs: number; readonly settle?: (attempt: Attempt) => Promise<T | undefined> },
+  ): Promise<T>;
 }
 
 export function operationName(request: ProlificRequest): string {
@@ -67,12 +73,27 @@ export function createTransport(options: TransportOptions): Transport {
     }
   }
 
+  /**
+   * The operation's budget: its own, cut short so that `reserveMs` of the invocation is left after it, and
+   * never less than one request's timeout (an operation that cannot wait for one answer is not started).
+   */
+  function budgetMs(request: ProlificRequest, reserveMs: number): number {
+    const left = options.timeLeftMs() - reserveMs;
+    const budget = Math.min(options.callBudgetMs, left);
+    if (left >= Math.min(options.requestTimeoutMs, options.callBudgetMs)) return budget;
+    throw new DeadlineError(
+      `${operationName(request)} for workspace ${request.workspaceId} was not sent: too little of the invocation was left ` +
+        `(${Math.max(0, Math.floor(budget / 1000))} s after keeping ${reserveMs / 1000} s for what follows). Raise the function timeout.`,
+    );
+  }
+
   async function send<T>(
     request: ProlificRequest,
     onAnswer: (answer: Answer) => Promise<T> | T,
-    settle?: (attempt: Attempt) => Promise<T | undefined>,
+    { reserveMs, settle }: { readonly reserveMs: number; readonly settle?: (attempt: Attempt) => Promise<T | undefined> },
   ): Promise<T> {
-    const deadline = options.now() + options.callBudgetMs;
+    const callBudgetMs = budgetMs(request, reserveMs);
+    const deadline = options.now() + callBudgetMs;
     for (let attemptNumber = 1; ; attemptNumber++) {
       const result = await attempt(request, deadline);
       if (result.kind === 'answer' && !isRetryableStatus(result.status)) return onAnswer(result);
@@ -96,7 +117,7 @@ export function createTransport(options: TransportOptions): Transport {
         `after ${attempts} attempt${attempts === 1 ? '' : 's'}` +
         (refusedWaitMs === undefined
           ? ''
-          : ` (the next wait, ${Math.ceil(refusedWaitMs / 1000)} s, would pass the ${options.callBudgetMs / 1000} s budget)`);
+          : ` (the next wait, ${Math.ceil(refusedWaitMs / 1000)} s, would pass the ${Math.round(callBudgetMs / 1000)} s budget)`);
       if (result.kind === 'answer') return statusError(result, options.token, `, ${tries}`);
       return new ProlificUnavailableError(
         `No answer from Prolific (${options.baseUrl}) to ${operationName(request)} for workspace ${request.workspaceId} ${tries}: ` +

@@ -1,13 +1,15 @@
 // Secrets Manager's own rotation ("Rotate secret immediately") invokes the function four times with the
-// new version's id (`token`). The same protocol in the shape Secrets Manager expects: createSecret asks
-// Prolific for the new secret and stores it at once as AWSPENDING under `token`; setSecret has nothing to
-// do (Prolific already signs with it); testSecret checks Prolific still signs with the pending secret;
-// finishSecret makes it AWSCURRENT. A regular run that finds the pending version (say, finishSecret never
-// came) resumes it.
-import { RotationConflictError, SecretStoreError } from '../errors.js';
-import type { StoredSecret } from '../secrets/stored-secret.js';
+// new version's id (`token`), which RotateSecret has already labelled AWSPENDING. The same protocol in the
+// shape Secrets Manager expects: createSecret asks Prolific for the new secret and stores it at once under
+// `token`; setSecret has nothing to do (Prolific already signs with it); testSecret checks Prolific still
+// signs with the pending secret; finishSecret makes it AWSCURRENT. A regular run that finds the pending
+// version (say, finishSecret never came) resumes it. Each step first applies the guards of AWS's own
+// rotation functions, so an event that RotateSecret did not start changes nothing.
+import { ConfigurationError, RotationConflictError, SecretStoreError } from '../errors.js';
+import { AWSCURRENT, AWSPENDING } from '../secrets/labels.js';
+import type { StoredVersion, TargetVersions } from '../secrets/store.js';
 import { failedResult, targetResult } from './result.js';
-import { holdsSecret, toStoredSecret } from './stored-form.js';
+import { holdsSecret, readOnRecord, serialise, type OnRecord } from './stored-form.js';
 import type { NativeStep, Outcome, RotationDependencies, RotationTarget, TargetResult } from './types.js';
 
 export async function processNativeStep(
@@ -16,22 +18,25 @@ export async function processNativeStep(
   token: string,
   { prolific, store, now = () => new Date() }: RotationDependencies,
 ): Promise<TargetResult> {
-  const { workspaceId, secretId } = target;
-  const done = (outcome: Outcome, secret: StoredSecret | undefined) =>
-    targetResult(target, outcome, secret?.id ?? null, { versionId: token, rotatedAt: secret?.rotated_at ?? null });
+  const { workspaceId, secretId, format } = target;
+  const done = (outcome: Outcome, onRecord: OnRecord | undefined, prolificSecretId = onRecord?.prolificSecretId) =>
+    targetResult(target, outcome, prolificSecretId ?? null, { versionId: token, rotatedAt: onRecord?.rotatedAt ?? null });
 
   try {
     const versions = await store.describe(secretId);
-    if (versions.currentVersionId === token) return done('unchanged', undefined);
-    const pending = await readPendingVersion();
+    const stages = guardToken(versions);
+    if (stages.includes(AWSCURRENT)) return done('unchanged', undefined);
+    const pending = readOnRecord(format, await readPendingVersion());
 
     switch (step) {
       case 'createSecret': {
         if (pending !== undefined) return done('unchanged', pending);
         const active = await prolific.getActiveSecret(workspaceId);
-        const stored = toStoredSecret(await prolific.createSecret(workspaceId, active?.id), now());
-        await store.putPending(secretId, stored, token);
-        return done('rotated', stored);
+        await store.checkWriteAccess(secretId);
+        const created = await prolific.createSecret(workspaceId, active?.id);
+        const rotatedAt = now();
+        await store.putPending(secretId, serialise(format, created, rotatedAt), token);
+        return done('rotated', { value: created.value, prolificSecretId: created.id, rotatedAt: rotatedAt.toISOString() });
       }
       case 'setSecret':
         return done('unchanged', pending);
@@ -55,17 +60,38 @@ export async function processNativeStep(
             );
           }
         }
-        return done('unchanged', pending);
+        return done('unchanged', pending, active?.id);
       }
     }
   } catch (error) {
     return failedResult(target, step, error);
   }
 
-  /** The secret stored under `token`, or undefined while Secrets Manager's empty placeholder version is all there is. */
-  async function readPendingVersion(): Promise<StoredSecret | undefined> {
+  /**
+   * AWS's guards: rotation must be enabled on the secret, and `token` must be one of its versions labelled
+   * AWSPENDING (or already AWSCURRENT, when the step is done). Returns the token's labels.
+   */
+  function guardToken(versions: TargetVersions): readonly string[] {
+    if (!versions.rotationEnabled) {
+      throw new ConfigurationError(
+        `Secret ${secretId} does not have Secrets Manager rotation enabled, so this ${step} event did not come from its rotation. ` +
+          'Nothing was changed; use {"action": "rotate"} to rotate, or enable rotation on the secret with this function.',
+      );
+    }
+    const stages = versions.stages[token];
+    if (stages === undefined || (!stages.includes(AWSPENDING) && !stages.includes(AWSCURRENT))) {
+      throw new ConfigurationError(
+        `Version ${token} of secret ${secretId} is not labelled AWSPENDING, so no rotation of this secret started it. ` +
+          'Nothing was changed; start a rotation with "Rotate secret immediately", or use {"action": "rotate"}.',
+      );
+    }
+    return stages;
+  }
+
+  /** The version stored under `token`: no value yet while RotateSecret's placeholder is all there is. */
+  async function readPendingVersion(): Promise<StoredVersion | undefined> {
     try {
-      return (await store.readVersion(secretId, token)).secret;
+      return await store.readVersion(secretId, token);
     } catch (error) {
       if (error instanceof SecretStoreError && error.awsErrorName === 'ResourceNotFoundException') return undefined;
       throw error;

@@ -1,51 +1,62 @@
 // The rotation protocol for one target: pre-flight, resume, reconcile, rotate. Prolific generates the new
 // value and invalidates the old one at once, so between Prolific's answer and the write to Secrets Manager
 // the new value exists only in this process; the order of the steps below keeps that window harmless.
+import { MIN_PROLIFIC_CALL_MS, REPORT_RESERVE_MS, STORE_RESERVE_MS } from '../contract.js';
+import { DeadlineError, SecretFormatError } from '../errors.js';
 import type { ProlificSecret } from '../prolific/types.js';
-import type { StoredVersion } from '../secrets/store.js';
+import type { StoredVersion, TargetVersions } from '../secrets/store.js';
 import { failedResult, targetResult, type CurrentVersion } from './result.js';
 import { storeAsCurrent, type Settled, type TargetRun } from './settle.js';
-import { holdsSecret } from './stored-form.js';
+import { formatConflict, holdsSecret, readOnRecord } from './stored-form.js';
 import type { Outcome, RotationDependencies, RotationMode, RotationTarget, TargetResult } from './types.js';
+
+/** The least time left at which the POST is sent: the POST itself, then storing its answer. */
+export const MIN_TIME_TO_ROTATE_MS = MIN_PROLIFIC_CALL_MS + STORE_RESERVE_MS + REPORT_RESERVE_MS;
 
 /**
  * Brings one target to the invariant (AWSCURRENT holds Prolific's active secret), and rotates it if
  * asked. Never throws: a failure becomes an outcome `failed` naming the step, so targets stay independent.
  */
 export async function processTarget(target: RotationTarget, mode: RotationMode, deps: RotationDependencies): Promise<TargetResult> {
-  const run: TargetRun = { target, ...deps, now: deps.now ?? (() => new Date()), step: 'pre-flight' };
-  const { store, prolific } = run;
+  const run: TargetRun = { target, msLeft: () => Infinity, now: () => new Date(), ...deps, step: 'pre-flight' };
   const readOnly = mode.dryRun || mode.action === 'status';
   try {
     // 1. Pre-flight: the target secret must be readable before Prolific is touched.
-    const versions = await store.describe(target.secretId);
-    const current = versions.currentVersionId ? await store.readVersion(target.secretId, versions.currentVersionId) : undefined;
+    const versions = await run.store.describe(target.secretId);
+    const current = versions.currentVersionId ? await run.store.readVersion(target.secretId, versions.currentVersionId) : undefined;
+    const currentMissing = hasNoCurrentVersion(versions) ? { currentMissing: true } : {};
 
     // 2. Resume: AWSPENDING on another version means an earlier run stopped between its write and its promotion.
     let active: ProlificSecret | undefined;
     if (versions.pendingVersionId !== undefined && versions.pendingVersionId !== versions.currentVersionId) {
       const resume = await resumeCutOffRun(run, versions.pendingVersionId, readOnly);
-      if (resume.settled) return targetResult(target, 'resumed', resume.settled.secret.id, resume.settled);
+      if (resume.settled) return { ...targetResult(target, 'resumed', resume.settled.secret.id, resume.settled), ...currentMissing };
       active = resume.active;
     }
 
     // 3. Reconcile: AWSCURRENT must hold Prolific's active secret; if not (drift, a placeholder, an
     //    earlier run that failed after its POST), store the active one, which Prolific's GET returns.
     run.step = 'reconcile';
-    active ??= await prolific.getActiveSecret(target.workspaceId);
-    if (readOnly) return readOnlyResult(target, mode, active, current);
-    const healed = active !== undefined && !holdsSecret(current?.secret, active) ? await storeAsCurrent(run, active) : undefined;
+    active ??= await run.prolific.getActiveSecret(target.workspaceId);
+    if (readOnly) return { ...readOnlyResult(target, mode, active, current), ...currentMissing };
+    const healed = active !== undefined && !holdsSecret(readOnRecord(target.format, current), active) ? await heal(run, active, current) : undefined;
     if (mode.action !== 'rotate') {
-      return healed ? targetResult(target, 'healed', healed.secret.id, healed) : targetResult(target, 'unchanged', active?.id ?? null, currentOf(current));
+      const outcome = healed ? targetResult(target, 'healed', healed.secret.id, healed) : targetResult(target, 'unchanged', active?.id ?? null, currentOf(target, current));
+      return { ...outcome, ...currentMissing };
     }
 
     // 4. Rotate: from Prolific's answer until the write below succeeds, the new value exists only in
-    //    this process, and the old one no longer works. Store it at once; if that fails for good, the run
-    //    fails loudly and the next run's step 3 recovers the value from Prolific's GET.
+    //    this process, and the old one no longer works. So the POST is sent only once the secret is known to
+    //    be writable and there is time to store the answer; if the write then fails for good, the run fails
+    //    loudly and the next run's step 3 recovers the value from Prolific's GET.
+    const before = healed?.secret ?? active;
+    run.step = 'write-check';
+    await run.store.checkWriteAccess(target.secretId);
     run.step = 'rotate';
-    const created = await prolific.createSecret(target.workspaceId, (healed?.secret ?? active)?.id);
-    const rotated = await storeAsCurrent(run, created);
-    return targetResult(target, 'rotated', rotated.secret.id, rotated);
+    ensureTimeToRotate(run);
+    const created = await run.prolific.createSecret(target.workspaceId, before?.id);
+    const rotated = await storeAsCurrent(run, created, before?.id);
+    return { ...targetResult(target, 'rotated', rotated.secret.id, rotated), ...currentMissing };
   } catch (error) {
     return failedResult(target, run.step, error);
   }
@@ -65,7 +76,7 @@ async function resumeCutOffRun(
   const pending = await store.readVersion(target.secretId, pendingVersionId);
   const active = await prolific.getActiveSecret(target.workspaceId);
   if (readOnly) return { active };
-  if (active !== undefined && holdsSecret(pending.secret, active)) {
+  if (active !== undefined && holdsSecret(readOnRecord(target.format, pending), active)) {
     const settled = await storeAsCurrent(run, active);
     // The version made current may not be the pending one (Secrets Manager's own rotation names its
     // version itself, and a newer secret may have been stored instead). Its label must not stay behind
@@ -80,13 +91,38 @@ async function resumeCutOffRun(
   return { active };
 }
 
-/** What a status or dry run reports: whether AWSCURRENT drifted from Prolific, and what a real run would do. */
-function readOnlyResult(target: RotationTarget, mode: RotationMode, active: ProlificSecret | undefined, current: StoredVersion | undefined): TargetResult {
-  const drift = active !== undefined && !holdsSecret(current?.secret, active);
-  const outcome: Outcome = mode.action === 'rotate' ? 'would-rotate' : drift ? 'would-heal' : 'unchanged';
-  return { ...targetResult(target, outcome, active?.id ?? null, currentOf(current)), drift };
+/** Stores Prolific's active secret over drift, unless that would change an adopted secret's format. */
+async function heal(run: TargetRun, active: ProlificSecret, current: StoredVersion | undefined): Promise<Settled> {
+  const conflict = formatConflict(run.target.format, current);
+  if (conflict !== undefined) {
+    throw new SecretFormatError(`Secret ${run.target.secretId} of workspace ${run.target.workspaceId} was not overwritten: ${conflict}.`);
+  }
+  return storeAsCurrent(run, active);
 }
 
-function currentOf(current: StoredVersion | undefined): CurrentVersion {
-  return { versionId: current?.versionId ?? null, rotatedAt: current?.secret?.rotated_at ?? null };
+function ensureTimeToRotate(run: TargetRun): void {
+  const msLeft = run.msLeft();
+  if (msLeft >= MIN_TIME_TO_ROTATE_MS) return;
+  throw new DeadlineError(
+    `Only ${Math.floor(msLeft / 1000)} s of the invocation were left, less than the ${MIN_TIME_TO_ROTATE_MS / 1000} s needed to ` +
+      "send the POST and store its answer, so Prolific's secret was not replaced. Raise the function timeout, or rotate " +
+      `this workspace on its own: {"action": "rotate", "workspaceId": "${run.target.workspaceId}"}.`,
+  );
 }
+
+/** What a status or dry run reports: whether AWSCURRENT drifted from Prolific, and what a real run would do. */
+function readOnlyResult(target: RotationTarget, mode: RotationMode, active: ProlificSecret | undefined, current: StoredVersion | undefined): TargetResult {
+  const drift = active !== undefined && !holdsSecret(readOnRecord(target.format, current), active);
+  const outcome: Outcome = mode.action === 'rotate' ? 'would-rotate' : drift ? 'would-heal' : 'unchanged';
+  return { ...targetResult(target, outcome, active?.id ?? null, currentOf(target, current)), drift };
+}
+
+/** Versions exist, but none carries AWSCURRENT (hand edits, label races): receivers have no key at all. */
+function hasNoCurrentVersion(versions: TargetVersions): boolean {
+  return versions.currentVersionId === undefined && Object.keys(versions.stages).length > 0;
+}
+
+function currentOf(target: RotationTarget, current: StoredVersion | undefined): CurrentVersion {
+  return { versionId: current?.versionId ?? null, rotatedAt: readOnRecord(target.format, current)?.rotatedAt ?? null };
+}
+

@@ -43,6 +43,7 @@ function consequenceOf(step: RotationStep): string {
       return NOT_CALLED;
     case 'resume':
     case 'reconcile':
+    case 'write-check':
       return NOT_REPLACED;
     case 'rotate':
     case 'createSecret':

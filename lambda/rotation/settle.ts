@@ -1,9 +1,9 @@
-// Storing a Prolific secret as AWSCURRENT, and settling on Prolific's active secret when a concurrent
-// rotation overtakes the write.
-import { RotationConflictError } from '../errors.js';
+// Storing a Prolific secret as AWSCURRENT only once Prolific confirms it, and settling on Prolific's active
+// secret when a concurrent rotation overtakes the write.
+import { RotationConflictError, RotationUnconfirmedError, SecretStoreError } from '../errors.js';
 import type { ProlificSecret } from '../prolific/types.js';
 import type { CurrentVersion } from './result.js';
-import { toStoredSecret, versionIdFor } from './stored-form.js';
+import { holdsSecret, readOnRecord, serialise, versionIdFor } from './stored-form.js';
 import type { ProtocolStep, RotationDependencies, RotationTarget } from './types.js';
 
 /** A run whose Prolific secret keeps changing under it stops after this many store-and-check rounds. */
@@ -18,30 +18,41 @@ export interface TargetRun extends Required<RotationDependencies> {
 /** A secret stored and made AWSCURRENT, and confirmed by Prolific as its active one. */
 export interface Settled extends CurrentVersion {
   readonly versionId: string;
-  readonly rotatedAt: string;
   readonly secret: ProlificSecret;
 }
 
 /**
- * Stores `secret` as a new version, makes it AWSCURRENT, then asks Prolific whether it still signs with
- * it. The check comes after the write on purpose: once Prolific replaced a secret, the old AWSCURRENT is
- * dead anyway, and only a check made after this run's last write tells whether a concurrent rotation
- * overtook it; if one did, the run stores Prolific's newer secret instead, so concurrent runs converge.
+ * Stores `secret` as AWSPENDING, confirms with Prolific that it is the active secret, makes it AWSCURRENT,
+ * then asks Prolific once more. The first check keeps a secret Prolific does not list (a POST that did not
+ * take effect) out of AWSCURRENT and AWSPREVIOUS. The second tells whether a concurrent rotation overtook
+ * this run between the check and the label move; if one did, the run stores Prolific's newer secret
+ * instead, so concurrent runs converge on the secret Prolific signs with.
+ *
+ * `replaces` is the id of Prolific's secret before a POST: if Prolific still lists it, the POST did not
+ * rotate anything, and the run fails rather than report a rotation without evidence.
  */
-export async function storeAsCurrent(run: TargetRun, secret: ProlificSecret): Promise<Settled> {
-  const { workspaceId, secretId } = run.target;
+export async function storeAsCurrent(run: TargetRun, secret: ProlificSecret, replaces?: string): Promise<Settled> {
+  const { workspaceId } = run.target;
   let candidate = secret;
   for (let round = 1; ; round++) {
-    run.step = 'store';
-    const versionId = versionIdFor(workspaceId, candidate.id);
-    const stored = toStoredSecret(candidate, run.now());
-    await run.store.putPending(secretId, stored, versionId);
-    await run.store.promote(secretId, versionId);
+    const stored = await storePending(run, candidate);
     run.step = 'confirm';
-    const active = await run.prolific.getActiveSecret(workspaceId);
-    if (active?.id === candidate.id) return { versionId, secret: candidate, rotatedAt: stored.rotated_at };
+    let active = await run.prolific.getActiveSecret(workspaceId);
+    if (active?.id === candidate.id) {
+      await run.store.promote(run.target.secretId, stored.versionId);
+      active = await run.prolific.getActiveSecret(workspaceId);
+      if (active?.id === candidate.id) return stored;
+    } else {
+      await run.store.dropPending(run.target.secretId, stored.versionId);
+    }
     if (active === undefined) {
       throw new RotationConflictError(`Prolific reports no active secret for workspace ${workspaceId} right after one was stored.`);
+    }
+    if (replaces !== undefined && active.id === replaces) {
+      throw new RotationUnconfirmedError(
+        `Prolific answered the POST for workspace ${workspaceId} with secret ${candidate.id}, but still lists ${replaces} as ` +
+          'its active secret, so nothing was rotated; the answer was not made AWSCURRENT. Run {"action": "rotate"} again later.',
+      );
     }
     if (round === SETTLE_ROUNDS) {
       throw new RotationConflictError(
@@ -56,4 +67,25 @@ export async function storeAsCurrent(run: TargetRun, secret: ProlificSecret): Pr
     });
     candidate = active;
   }
+}
+
+/**
+ * Writes `secret` as AWSPENDING under its derived version id. When that version exists already (an earlier
+ * or concurrent run stored the same Prolific secret), what it holds counts, `rotated_at` included.
+ */
+async function storePending(run: TargetRun, secret: ProlificSecret): Promise<Settled> {
+  const { workspaceId, secretId, format } = run.target;
+  run.step = 'store';
+  const versionId = versionIdFor(workspaceId, secret.id);
+  const now = run.now();
+  const version = await run.store.putPending(secretId, serialise(format, secret, now), versionId);
+  const onRecord = readOnRecord(format, version);
+  if (!holdsSecret(onRecord, secret)) {
+    throw new SecretStoreError(
+      `Version ${versionId} of ${secretId} already exists and holds something other than Prolific's secret ${secret.id}; ` +
+        'Secrets Manager never changes a version. Someone wrote it by hand: remove its labels, then run {"action": "sync"}.',
+      'ResourceExistsException',
+    );
+  }
+  return { versionId, secret, rotatedAt: onRecord?.rotatedAt ?? now.toISOString() };
 }

@@ -3,6 +3,7 @@
 // handed (a Prolific client and a secret store).
 import type { ProlificClient } from '../prolific/types.js';
 import type { SecretStore } from '../secrets/store.js';
+import type { SecretFormat } from '../secrets/stored-secret.js';
 
 /** What a run is asked to do for each target. */
 export const ACTIONS = ['rotate', 'sync', 'status'] as const;
@@ -15,14 +16,16 @@ export type NativeStep = (typeof NATIVE_STEPS)[number];
 /** One Prolific workspace whose signing secret is kept in one Secrets Manager secret. */
 export interface RotationTarget {
   readonly workspaceId: string;
-  /** ARN or name of the target secret. */
+  /** ARN or name of the target secret (the handler resolves it to the full ARN before the core runs). */
   readonly secretId: string;
+  /** What the secret's SecretString holds: the JSON shape (default) or the bare signing secret. */
+  readonly format: SecretFormat;
 }
 
 export type Outcome = 'rotated' | 'healed' | 'resumed' | 'unchanged' | 'would-rotate' | 'would-heal' | 'failed';
 
 /** The protocol's steps, in order; `store` and `confirm` repeat while a concurrent rotation overtakes the run. */
-export type ProtocolStep = 'pre-flight' | 'resume' | 'reconcile' | 'rotate' | 'store' | 'confirm';
+export type ProtocolStep = 'pre-flight' | 'resume' | 'reconcile' | 'write-check' | 'rotate' | 'store' | 'confirm';
 
 /** The step a target was in: logged as `rotation_step`, and named in a failure. */
 export type RotationStep = ProtocolStep | NativeStep;
@@ -40,6 +43,11 @@ export interface TargetResult {
   readonly lastRotatedAt: string | null;
   /** Read-only runs only: whether AWSCURRENT differs from Prolific's active secret. */
   readonly drift?: boolean;
+  /**
+   * True when the run found no version labelled AWSCURRENT at all: receivers had no key. A read-only run
+   * reports it; a sync or rotate repairs it (and still reports it, so the repair raises an alarm).
+   */
+  readonly currentMissing?: boolean;
   /** Failed runs only: why, and what it means for receivers. */
   readonly error?: string;
   /** Failed runs only: the step that failed. */
@@ -56,6 +64,8 @@ export interface RotationDependencies {
   readonly store: SecretStore;
   readonly logger: RotationLogger;
   readonly now?: () => Date;
+  /** Milliseconds left before the run must have reported. @default () => Infinity */
+  readonly msLeft?: () => number;
 }
 
 export interface RotationMode {

@@ -5,6 +5,13 @@ export const AWSCURRENT = 'AWSCURRENT';
 export const AWSPENDING = 'AWSPENDING';
 export const AWSPREVIOUS = 'AWSPREVIOUS';
 
+/**
+ * The label of the version the function writes to prove, before a POST, that it may write the secret
+ * (IAM and KMS). Receivers never read it; each check moves it to a new version, and Secrets Manager
+ * deletes unlabelled versions in time.
+ */
+export const WRITE_CHECK = 'PROLIFIC-ROTATION-WRITE-CHECK';
+
 export type StagingLabel = typeof AWSCURRENT | typeof AWSPENDING | typeof AWSPREVIOUS;
 
 /** The version carrying `label` in DescribeSecret's `VersionIdsToStages`, if any. */

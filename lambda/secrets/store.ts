@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -6,27 +7,42 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretStoreError } from '../errors.js';
-import { AWSCURRENT, AWSPENDING, versionWithStage } from './labels.js';
-import { parseStoredSecret, type StoredSecret } from './stored-secret.js';
+import { AWSCURRENT, AWSPENDING, versionWithStage, WRITE_CHECK } from './labels.js';
 
-/** Which version carries each rotation label right now. */
+/** A secret's identity and which version carries each rotation label right now. */
 export interface TargetVersions {
+  /** The secret's full ARN, however it was named in the call. */
   readonly arn: string;
   readonly currentVersionId: string | undefined;
   readonly pendingVersionId: string | undefined;
+  /** Whether Secrets Manager's own rotation is turned on for the secret. */
+  readonly rotationEnabled: boolean;
+  /** Every version that carries a label, with its labels. */
+  readonly stages: Readonly<Record<string, readonly string[]>>;
 }
 
+/** One version as stored: its SecretString (undefined while Secrets Manager's rotation has not written it yet). */
 export interface StoredVersion {
   readonly versionId: string;
-  /** The stored shape, or undefined when the version holds something else (treated as drift). */
-  readonly secret: StoredSecret | undefined;
+  readonly secretString: string | undefined;
+  /** When Secrets Manager created the version (ISO 8601), when known. */
+  readonly createdAt: string | undefined;
 }
 
 export interface SecretStore {
   describe(secretId: string): Promise<TargetVersions>;
   readVersion(secretId: string, versionId: string): Promise<StoredVersion>;
-  /** Stores `secret` as a new version labelled AWSPENDING, whose id is `versionId`. Idempotent for the same secret. */
-  putPending(secretId: string, secret: StoredSecret, versionId: string): Promise<void>;
+  /**
+   * Writes `secretString` as version `versionId`, labelled AWSPENDING, and returns what that version now
+   * holds. Secrets Manager never changes a version: when `versionId` exists already, the result is the
+   * value stored earlier (the caller checks it is the same secret), and its labels are left as they were.
+   */
+  putPending(secretId: string, secretString: string, versionId: string): Promise<StoredVersion>;
+  /**
+   * Proves the function may write the secret, KMS key included, by writing a version that only the
+   * write-check label points at; the versions receivers read keep their labels.
+   */
+  checkWriteAccess(secretId: string): Promise<void>;
   /** Moves AWSCURRENT to `versionId` (the old current becomes AWSPREVIOUS) and takes AWSPENDING off it. */
   promote(secretId: string, versionId: string): Promise<void>;
   /** Takes AWSPENDING off `versionId`, if it is still there. */
@@ -40,7 +56,8 @@ export function createSecretStore(client: SecretsManagerClient): SecretStore {
   return {
     describe: (secretId) => describe(client, secretId),
     readVersion: (secretId, versionId) => readVersion(client, secretId, versionId),
-    putPending: (secretId, secret, versionId) => putPending(client, secretId, secret, versionId),
+    putPending: (secretId, secretString, versionId) => putPending(client, secretId, secretString, versionId),
+    checkWriteAccess: (secretId) => checkWriteAccess(client, secretId),
     promote: (secretId, versionId) => promote(client, secretId, versionId),
     dropPending: (secretId, versionId) => call('UpdateSecretVersionStage', secretId, () => removePending(client, secretId, versionId)),
   };
@@ -56,11 +73,13 @@ async function call<T>(operation: string, secretId: string, send: () => Promise<
 
 async function describe(client: SecretsManagerClient, secretId: string): Promise<TargetVersions> {
   const output = await call('DescribeSecret', secretId, () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
-  const stages = output.VersionIdsToStages;
+  const stages = output.VersionIdsToStages ?? {};
   return {
     arn: output.ARN ?? secretId,
     currentVersionId: versionWithStage(stages, AWSCURRENT),
     pendingVersionId: versionWithStage(stages, AWSPENDING),
+    rotationEnabled: output.RotationEnabled === true,
+    stages,
   };
 }
 
@@ -68,28 +87,28 @@ async function readVersion(client: SecretsManagerClient, secretId: string, versi
   const output = await call('GetSecretValue', secretId, () =>
     client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId })),
   );
-  return { versionId, secret: parseStoredSecret(output.SecretString) };
+  return { versionId, secretString: output.SecretString, createdAt: output.CreatedDate?.toISOString() };
 }
 
-async function putPending(client: SecretsManagerClient, secretId: string, secret: StoredSecret, versionId: string): Promise<void> {
+async function putPending(client: SecretsManagerClient, secretId: string, secretString: string, versionId: string): Promise<StoredVersion> {
   try {
     await client.send(
-      new PutSecretValueCommand({
-        SecretId: secretId,
-        SecretString: JSON.stringify(secret),
-        ClientRequestToken: versionId,
-        VersionStages: [AWSPENDING],
-      }),
+      new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString, ClientRequestToken: versionId, VersionStages: [AWSPENDING] }),
     );
+    return { versionId, secretString, createdAt: undefined };
   } catch (error) {
-    // The version id is derived from Prolific's secret id, so an existing version with this id holds the
-    // same Prolific secret, stored earlier with another `rotated_at`: reuse it (after checking).
+    // The version id is derived from Prolific's secret id, so an existing version with this id was
+    // written for the same Prolific secret (by an earlier or concurrent run): report what it holds.
     if (nameOf(error) !== 'ResourceExistsException') throw storeError('PutSecretValue', secretId, error);
-    const existing = await readVersion(client, secretId, versionId);
-    if (existing.secret?.id !== secret.id || existing.secret.value !== secret.value) {
-      throw storeError('PutSecretValue', secretId, error);
-    }
+    return readVersion(client, secretId, versionId);
   }
+}
+
+async function checkWriteAccess(client: SecretsManagerClient, secretId: string): Promise<void> {
+  const check = JSON.stringify({ write_check: new Date().toISOString(), purpose: 'written before a rotation to prove write access' });
+  await call('PutSecretValue', secretId, () =>
+    client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: check, ClientRequestToken: randomUUID(), VersionStages: [WRITE_CHECK] })),
+  );
 }
 
 async function promote(client: SecretsManagerClient, secretId: string, versionId: string): Promise<void> {

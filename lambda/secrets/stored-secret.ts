@@ -1,4 +1,9 @@
-// What a target secret's SecretString holds: JSON that the rotation function writes and receivers read.
+// What a target secret's SecretString holds. In the default `json` format, JSON that the rotation
+// function writes and receivers read (`value`); in the `plain` format, the bare signing secret, for
+// adopted secrets whose readers expect exactly that.
+
+export const SECRET_FORMATS = ['json', 'plain'] as const;
+export type SecretFormat = (typeof SECRET_FORMATS)[number];
 
 /** The stored JSON. Receivers read `value`; `id` is Prolific's secret id; `rotated_at` is ISO 8601 UTC. */
 export interface StoredSecret {
@@ -8,7 +13,12 @@ export interface StoredSecret {
   readonly rotated_at: string;
 }
 
-/** The stored shape, or undefined for anything else (a placeholder, hand-edited JSON): the caller treats that as drift. */
+const ISO_8601_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/**
+ * The stored shape, or undefined for anything else (a placeholder, hand-edited JSON, a `rotated_at` that
+ * is not an ISO 8601 UTC time): the caller treats that as drift.
+ */
 export function parseStoredSecret(secretString: string | undefined): StoredSecret | undefined {
   if (secretString === undefined) return undefined;
   let parsed: unknown;
@@ -21,5 +31,6 @@ export function parseStoredSecret(secretString: string | undefined): StoredSecre
   const { id, value, workspace_id: workspaceId, rotated_at: rotatedAt } = parsed as Record<string, unknown>;
   const isText = (field: unknown): field is string => typeof field === 'string' && field !== '';
   if (!isText(id) || !isText(value) || !isText(workspaceId) || !isText(rotatedAt)) return undefined;
+  if (!ISO_8601_UTC.test(rotatedAt) || Number.isNaN(Date.parse(rotatedAt))) return undefined;
   return { id, value, workspace_id: workspaceId, rotated_at: rotatedAt };
 }

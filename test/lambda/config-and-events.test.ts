@@ -4,10 +4,13 @@ import { DEFAULT_PROLIFIC_API_BASE_URL } from '../../lambda/contract.js';
 import { parseEvent } from '../../lambda/events.js';
 
 const TARGETS = [
-  { workspaceId: 'ws-a', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:a-AbCdEf' },
-  { workspaceId: 'ws-b', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:b-AbCdEf' },
+  { workspaceId: 'ws-a', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:a-AbCdEf', format: 'json' as const },
+  { workspaceId: 'ws-b', secretId: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:b-AbCdEf', format: 'json' as const },
 ];
-const ENV = { ROTATION_TARGETS: JSON.stringify(TARGETS), PROLIFIC_TOKEN_SECRET_ID: 'prolific/api-token' };
+const ENV = {
+  ROTATION_TARGETS: JSON.stringify(TARGETS.map(({ workspaceId, secretId }) => ({ workspaceId, secretId }))),
+  PROLIFIC_TOKEN_SECRET_ID: 'prolific/api-token',
+};
 
 describe('parseConfig', () => {
   it('reads the targets and token secret, defaulting the base URL to production', () => {
@@ -21,6 +24,18 @@ describe('parseConfig', () => {
     ['https://proxy.example.com/prolific/', 'https://proxy.example.com/prolific'],
   ])('accepts the base URL %s (loopback may be plain http)', (raw, expected) => {
     expect(parseConfig({ ...ENV, PROLIFIC_API_BASE_URL: raw }).prolificApiBaseUrl).toBe(expected);
+  });
+
+  it('reads a target\'s format, json unless it says plain', () => {
+    const targets = JSON.stringify([
+      { workspaceId: 'ws-a', secretId: 'a' },
+      { workspaceId: 'ws-b', secretId: 'b', format: 'plain' },
+    ]);
+
+    expect(parseConfig({ ...ENV, ROTATION_TARGETS: targets }).targets.map((target) => target.format)).toEqual(['json', 'plain']);
+    expect(() => parseConfig({ ...ENV, ROTATION_TARGETS: targets.replace('plain', 'yaml') })).toThrow(
+      /ROTATION_TARGETS\[1\]\.format must be one of json, plain/,
+    );
   });
 
   it.each<[Record<string, string | undefined>, RegExp]>([
@@ -47,8 +62,8 @@ describe('parseConfig', () => {
 
 describe('parseEvent', () => {
   it.each([
-    [{}, { action: 'rotate', dryRun: false, targets: TARGETS }],
-    [null, { action: 'rotate', dryRun: false, targets: TARGETS }],
+    [{}, { action: 'status', dryRun: false, targets: TARGETS }],
+    [{ workspaceId: 'ws-b' }, { action: 'status', dryRun: false, targets: [TARGETS[1]] }],
     [{ action: 'sync' }, { action: 'sync', dryRun: false, targets: TARGETS }],
     [{ action: 'status', workspaceId: 'ws-b' }, { action: 'status', dryRun: false, targets: [TARGETS[1]] }],
     [{ action: 'rotate', dryRun: true }, { action: 'rotate', dryRun: true, targets: TARGETS }],
@@ -71,6 +86,10 @@ describe('parseEvent', () => {
     [{ constructor: { prototype: {} } }, /Field "constructor" is not allowed/],
   ])('rejects %j naming the field', (event, message) => {
     expect(() => parseEvent(event, TARGETS)).toThrow(message);
+  });
+
+  it.each([null, undefined, [], ['rotate'], 'rotate', 42, true])('item 7: rejects %j, which is not an event object, instead of rotating', (event) => {
+    expect(() => parseEvent(event, TARGETS)).toThrow(/^The event must be a JSON object such as \{"action": "rotate"\}/);
   });
 
   it('shortens a long rejected value in its message', () => {

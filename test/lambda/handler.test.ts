@@ -45,14 +45,26 @@ describe('rotate', () => {
     h.assertNoSecretLeaked(report);
   });
 
-  it('treats an empty event as "rotate every target", as the schedule\'s default would', async () => {
+  it('item 7: treats an empty event (a console "Test") as a status report, never a rotation', async () => {
     const h = await setUp();
+    await h.invoke({ action: 'sync' });
+    const writesBefore = h.secretsManager.calls.filter((call) => call.operation === 'PutSecretValue').length;
 
     const { report } = await h.invoke({});
 
-    expect(report?.action).toBe('rotate');
-    expect(postCalls(h)).toHaveLength(2);
-    expect(TEST_WORKSPACES.every((workspaceId) => h.inSync(workspaceId))).toBe(true);
+    expect(report?.action).toBe('status');
+    expect(postCalls(h)).toHaveLength(0);
+    expect(h.secretsManager.calls.filter((call) => call.operation === 'PutSecretValue')).toHaveLength(writesBefore);
+  });
+
+  it.each([null, [], 'rotate'])('item 7: rejects %j, which is not an event object, before reading anything', async (event) => {
+    const h = await setUp();
+
+    const { error } = await h.invoke(event);
+
+    expect(error?.name).toBe('InvalidEventError');
+    expect(postCalls(h)).toHaveLength(0);
+    expect(h.secretsManager.calls).toHaveLength(0);
   });
 
   it('rotates only the chosen workspace', async () => {
@@ -209,10 +221,87 @@ describe('pre-flight', () => {
   it('does not start a target when too little of the Lambda timeout is left', async () => {
     const h = await setUp();
 
+    const { error } = await h.invoke({ action: 'rotate' }, { getRemainingTimeInMillis: () => 5_000 });
+
+    expect(error?.message).toMatch(/DeadlineError: Not started: only 5 s of the invocation were left/);
+    expect(h.prolific.calls).toHaveLength(0);
+  });
+
+  it('item 2: does not send the POST when the time left cannot cover storing its answer', async () => {
+    const h = await setUp();
+    await h.invoke({ action: 'sync' });
+
     const { error } = await h.invoke({ action: 'rotate' }, { getRemainingTimeInMillis: () => 20_000 });
 
-    expect(error?.message).toMatch(/DeadlineError: Only 20 s of the Lambda timeout were left/);
-    expect(h.prolific.calls).toHaveLength(0);
+    expect(error?.message).toMatch(/DeadlineError: Only 20 s of the invocation were left, less than the 27 s needed to send the POST/);
+    expect(postCalls(h)).toHaveLength(0);
+    expect(TEST_WORKSPACES.every((workspaceId) => h.inSync(workspaceId))).toBe(true);
+  });
+
+  it('item 2: with a 60 s function timeout, status, sync and rotate succeed for two workspaces', async () => {
+    const h = await setUp();
+    const startedAt = Date.now();
+    const sixtySecondTimeout = { getRemainingTimeInMillis: () => 60_000 - (Date.now() - startedAt) };
+
+    const outcomes = [];
+    for (const action of ['status', 'sync', 'rotate']) {
+      const { report, error } = await h.invoke({ action }, sixtySecondTimeout);
+      expect(error).toBeUndefined();
+      outcomes.push(report?.results.map((result) => result.outcome));
+    }
+
+    expect(outcomes).toEqual([['would-heal', 'would-heal'], ['healed', 'healed'], ['rotated', 'rotated']]);
+  });
+});
+
+describe('identity: every secret resolved to its full ARN before anything is written (item 1)', () => {
+  const tokenName = 'prolific/api-token';
+
+  it('refuses a workspace whose secret is the token secret named by its ARN, and leaves the token alone', async () => {
+    const h = await setUp();
+    const tokenArn = h.tokenSecretId;
+    h.env['PROLIFIC_TOKEN_SECRET_ID'] = tokenName;
+    h.env['ROTATION_TARGETS'] = JSON.stringify([
+      { workspaceId: WORKSPACE, secretId: tokenArn },
+      { workspaceId: OTHER_WORKSPACE, secretId: h.secretIdFor(OTHER_WORKSPACE) },
+    ]);
+    h.coldStart();
+
+    const { error } = await h.invoke({ action: 'rotate' });
+
+    expect(error?.message).toMatch(new RegExp(`${WORKSPACE} failed \\(ConfigurationError: The secret of workspace ${WORKSPACE} .* is the API token secret`));
+    expect(error?.message).toMatch(new RegExp(`${OTHER_WORKSPACE} rotated`));
+    expect(h.secretsManager.valueAt(tokenArn)).toBe(h.prolific.token);
+    expect(postCalls(h).map((call) => call.workspaceId)).toEqual([OTHER_WORKSPACE]);
+  });
+
+  it('refuses two workspaces configured with the same secret, one by name and one by ARN', async () => {
+    const h = await setUp();
+    const arn = h.secretIdFor(WORKSPACE);
+    const name = arn.split(':secret:')[1]?.slice(0, -7) ?? '';
+    h.env['ROTATION_TARGETS'] = JSON.stringify([
+      { workspaceId: WORKSPACE, secretId: arn },
+      { workspaceId: OTHER_WORKSPACE, secretId: name },
+    ]);
+    h.coldStart();
+
+    const { error } = await h.invoke({ action: 'rotate' });
+
+    expect(error?.message).toMatch(/2 of 2 target\(s\) failed/);
+    expect(error?.message).toMatch(new RegExp(`Workspaces ${WORKSPACE} and ${OTHER_WORKSPACE} are configured with the same secret ${arn}`));
+    expect(postCalls(h)).toHaveLength(0);
+    expect(writeCalls(h)).toHaveLength(0);
+  });
+
+  it('reports and works on the full ARN of a secret configured by name', async () => {
+    const h = await setUp({ workspaces: [WORKSPACE] });
+    const arn = h.secretIdFor(WORKSPACE);
+    h.env['ROTATION_TARGETS'] = JSON.stringify([{ workspaceId: WORKSPACE, secretId: arn.split(':secret:')[1]?.slice(0, -7) }]);
+    h.coldStart();
+
+    const { report } = await h.invoke({ action: 'sync' });
+
+    expect(report?.results[0]).toMatchObject({ outcome: 'healed', secretId: arn });
   });
 });
 
@@ -278,7 +367,8 @@ describe('Secrets Manager failures', () => {
   it('fails loudly when the write right after the POST fails, and the next run heals', async () => {
     const h = await setUp({ workspaces: [WORKSPACE] });
     await h.invoke({ action: 'sync' });
-    h.secretsManager.injectFault({ operation: 'PutSecretValue', error: 'AccessDeniedException', times: Infinity });
+    // The write check before the POST passes; the write of the new secret right after it fails.
+    h.secretsManager.injectFault({ operation: 'PutSecretValue', error: 'AccessDeniedException', afterCalls: 1, times: Infinity });
 
     const failed = await h.invoke({ action: 'rotate' });
 
@@ -292,6 +382,18 @@ describe('Secrets Manager failures', () => {
     expect(next.report?.results[0]?.outcome).toBe('healed');
     expect(h.inSync(WORKSPACE)).toBe(true);
     h.assertNoSecretLeaked(failed.error, next.report);
+  });
+
+  it('item 6: proves write access before the POST, so a denied write leaves Prolific\'s secret in place', async () => {
+    const h = await setUp({ workspaces: [WORKSPACE] });
+    await h.invoke({ action: 'sync' });
+    h.secretsManager.injectFault({ operation: 'PutSecretValue', error: 'KMSAccessDeniedException', times: Infinity });
+
+    const failed = await h.invoke({ action: 'rotate' });
+
+    expect(failed.error?.message).toMatch(/KMSAccessDeniedException.*kms:GenerateDataKey.*Prolific was not asked to replace the secret/);
+    expect(postCalls(h)).toHaveLength(0);
+    expect(h.inSync(WORKSPACE)).toBe(true);
   });
 
   it('rides out throttling with the SDK\'s retries', async () => {
@@ -385,6 +487,7 @@ describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
   it('runs the four steps: the new secret waits as AWSPENDING under the token, then becomes AWSCURRENT', async () => {
     const h = await setUp({ workspaces: [WORKSPACE] });
     await h.invoke({ action: 'sync' });
+    h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
 
     const created = await step(h, 'createSecret');
     expect(created.report?.results[0]).toMatchObject({ outcome: 'rotated', versionId: TOKEN, prolificSecretId: h.prolific.activeSecret(WORKSPACE)?.id });
@@ -403,11 +506,35 @@ describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
 
   it('fails testSecret when Prolific no longer signs with the pending secret', async () => {
     const h = await setUp({ workspaces: [WORKSPACE] });
+    h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
     await step(h, 'createSecret');
     h.prolific.replaceSecret(WORKSPACE);
 
     const { error } = await step(h, 'testSecret');
 
     expect(error?.message).toMatch(/RotationConflictError: The pending version .* no longer holds Prolific's active secret .*run \{"action": "sync"\}/);
+  });
+
+  it('item 8: a createSecret that RotateSecret never started changes nothing', async () => {
+    const h = await setUp({ workspaces: [WORKSPACE] });
+    await h.invoke({ action: 'sync' });
+    const versionsBefore = h.secretsManager.versions(h.secretIdFor(WORKSPACE)).length;
+
+    const { error } = await step(h, 'createSecret');
+
+    expect(error?.message).toMatch(/ConfigurationError: Secret .* does not have Secrets Manager rotation enabled/);
+    expect(postCalls(h)).toHaveLength(0);
+    expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE))).toHaveLength(versionsBefore);
+  });
+
+  it('item 8: a token that is not the AWSPENDING version of that secret changes nothing, even with rotation on', async () => {
+    const h = await setUp({ workspaces: [WORKSPACE] });
+    await h.invoke({ action: 'sync' });
+    h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), '01234567-89ab-4def-8123-456789abcdef');
+
+    const { error } = await step(h, 'createSecret');
+
+    expect(error?.message).toMatch(/ConfigurationError: Version 9f8e7d6c-.* is not labelled AWSPENDING/);
+    expect(postCalls(h)).toHaveLength(0);
   });
 });

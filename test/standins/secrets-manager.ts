@@ -16,7 +16,7 @@ import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager
 
 export type SecretsManagerOperation =
   | 'CreateSecret' | 'DescribeSecret' | 'GetSecretValue' | 'PutSecretValue'
-  | 'UpdateSecretVersionStage' | 'ListSecretVersionIds';
+  | 'UpdateSecretVersionStage' | 'ListSecretVersionIds' | 'RotateSecret';
 
 export interface SecretsManagerFault {
   operation: SecretsManagerOperation | '*';
@@ -51,6 +51,11 @@ export interface SecretsManagerStandIn {
   env(): Record<string, string>;
   /** Seeds a secret directly (no HTTP). With secretString, its first version is AWSCURRENT. Returns the ARN. */
   createSecret(name: string, secretString?: string): { arn: string; name: string; versionId?: string };
+  /**
+   * What RotateSecret does before it invokes the rotation function (which this stand-in does not): turns
+   * rotation on and labels a new, still empty version `token` AWSPENDING. Returns the token.
+   */
+  startRotation(secretId: string, token?: string): string;
   /** All versions of a secret, oldest first (name or ARN). Throws if the secret does not exist. */
   versions(secretId: string): StoredVersion[];
   /** The SecretString at a stage (default AWSCURRENT), or undefined. Throws if the secret does not exist. */
@@ -105,6 +110,7 @@ interface StoredSecret {
   createdAt: Date;
   lastChangedAt: Date;
   versions: StoredVersion[];
+  rotationEnabled: boolean;
 }
 
 function newArn(name: string): string {
@@ -150,14 +156,14 @@ class SecretStore {
     return secret;
   }
 
-  add(secret: Omit<StoredSecret, 'arn' | 'createdAt' | 'lastChangedAt' | 'versions'>,
+  add(secret: Omit<StoredSecret, 'arn' | 'createdAt' | 'lastChangedAt' | 'versions' | 'rotationEnabled'>,
       firstVersion?: { versionId: string; secretString: string }): StoredSecret {
     if (this.secrets.some((existing) => existing.name === secret.name)) {
       throw clientError('ResourceExistsException', `The operation failed because the secret ${secret.name} already exists.`);
     }
     const now = new Date();
     const versions = firstVersion ? [{ ...firstVersion, stages: [CURRENT], createdAt: now }] : [];
-    const stored: StoredSecret = { ...secret, arn: newArn(secret.name), createdAt: now, lastChangedAt: now, versions };
+    const stored: StoredSecret = { ...secret, arn: newArn(secret.name), createdAt: now, lastChangedAt: now, versions, rotationEnabled: false };
     this.secrets.push(stored);
     return stored;
   }
@@ -267,6 +273,7 @@ function describeSecret(store: SecretStore, input: JsonObject): JsonObject {
     ...(secret.tags === undefined ? {} : { Tags: secret.tags }),
     CreatedDate: epochSeconds(secret.createdAt),
     LastChangedDate: epochSeconds(secret.lastChangedAt),
+    ...(secret.rotationEnabled ? { RotationEnabled: true } : {}),
     VersionIdsToStages: versionIdsToStages,
   };
 }
@@ -288,6 +295,10 @@ function getSecretValue(store: SecretStore, input: JsonObject): JsonObject {
     version = versionWithStage(secret, stage);
     if (!version) throw stageNotFound(stage);
   }
+  // RotateSecret's AWSPENDING version has no value until the rotation function writes one.
+  if (version.secretString === undefined) {
+    throw clientError('ResourceNotFoundException', `Secrets Manager can't find the specified secret value for VersionId: ${version.versionId}`);
+  }
   return {
     ARN: secret.arn,
     Name: secret.name,
@@ -308,6 +319,13 @@ function putSecretValue(store: SecretStore, input: JsonObject): JsonObject {
   const requestedStages = optionalStringList(input, 'VersionStages') ?? [CURRENT];
 
   const existing = secret.versions.find((version) => version.versionId === versionId);
+  if (existing && existing.secretString === undefined) {
+    // RotateSecret's empty AWSPENDING version: the rotation function's createSecret writes its value.
+    existing.secretString = secretString;
+    for (const stage of requestedStages) attachStage(secret, stage, existing);
+    secret.lastChangedAt = new Date();
+    return { ARN: secret.arn, Name: secret.name, VersionId: existing.versionId, ...stagesOf(existing) };
+  }
   if (existing) {
     if (existing.secretString !== secretString) {
       throw clientError('ResourceExistsException',
@@ -368,6 +386,25 @@ function listSecretVersionIds(store: SecretStore, input: JsonObject): JsonObject
   return { Versions: versions, ARN: secret.arn, Name: secret.name };
 }
 
+/** Turns rotation on and labels a new empty version AWSPENDING; the real service would then invoke the function. */
+function rotateSecret(store: SecretStore, input: JsonObject): JsonObject {
+  const secret = store.get(requiredString(input, 'SecretId'));
+  const versionId = startRotationOf(secret, optionalString(input, 'ClientRequestToken') ?? randomUUID());
+  return { ARN: secret.arn, Name: secret.name, VersionId: versionId };
+}
+
+function startRotationOf(secret: StoredSecret, versionId: string): string {
+  if (secret.versions.some((version) => version.versionId === versionId)) {
+    throw clientError('ResourceExistsException', `A version with VersionId ${versionId} already exists.`);
+  }
+  secret.rotationEnabled = true;
+  const version: StoredVersion = { versionId, stages: [], createdAt: new Date() };
+  secret.versions.push(version);
+  attachStage(secret, 'AWSPENDING', version);
+  secret.lastChangedAt = new Date();
+  return versionId;
+}
+
 const OPERATIONS: Record<SecretsManagerOperation, (store: SecretStore, input: JsonObject) => JsonObject> = {
   CreateSecret: createSecret,
   DescribeSecret: describeSecret,
@@ -375,6 +412,7 @@ const OPERATIONS: Record<SecretsManagerOperation, (store: SecretStore, input: Js
   PutSecretValue: putSecretValue,
   UpdateSecretVersionStage: updateSecretVersionStage,
   ListSecretVersionIds: listSecretVersionIds,
+  RotateSecret: rotateSecret,
 };
 
 const isOperation = (name: string): name is SecretsManagerOperation => Object.hasOwn(OPERATIONS, name);
@@ -539,6 +577,9 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
       const firstVersion = secretString === undefined ? undefined : { versionId: randomUUID(), secretString };
       const secret = store.add({ name }, firstVersion);
       return { arn: secret.arn, name: secret.name, ...(firstVersion ? { versionId: firstVersion.versionId } : {}) };
+    },
+    startRotation(secretId, token = randomUUID()) {
+      return startRotationOf(store.get(secretId), token);
     },
     versions(secretId) {
       return store.get(secretId).versions.map((version) => ({ ...version, stages: [...version.stages] }));

@@ -246,7 +246,18 @@ describe('error messages', () => {
     expect(describeErrorBody(body, 'token')).toBe('Bad request: workspace_id: Required., Must be a string.');
   });
 
-  it('quote a short excerpt of a body that is no error shape', () => {
-    expect(describeErrorBody(`<html>\n${'x'.repeat(400)}</html>`, 'token')).toMatch(/^unexpected body "<html> x+\.\.\.$/);
+  it('never quote a body that is not Prolific\'s error format, only measure it', () => {
+    expect(describeErrorBody(`<html>\n${'x'.repeat(400)}</html>`, 'token')).toBe("a body that is not Prolific's error format (414 bytes, not shown)");
+  });
+
+  it('item 11: never carry a secret value from an unexpected answer (a GET answered 203)', async () => {
+    const value = prolific.activeSecret(WORKSPACE)?.value ?? '';
+    prolific.injectFault({ fault: { kind: 'body', status: 203, body: JSON.stringify({ results: [{ id: 'x', value, workspace_id: WORKSPACE }] }) } });
+
+    const failure = (await client().getActiveSecret(WORKSPACE).catch((error: Error) => error)) as Error;
+
+    expect(failure.name).toBe('ProlificRequestError');
+    expect(failure.message).toMatch(/HTTP 203 .*a body that is not Prolific's error format \(\d+ bytes, not shown\)/);
+    expect(failure.message).not.toContain(value);
   });
 });

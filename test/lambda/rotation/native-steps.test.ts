@@ -1,7 +1,7 @@
 // Secrets Manager's four native rotation steps driven directly, over in-memory fakes of the two interfaces.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { processNativeStep } from '../../../lambda/rotation/native-steps.js';
-import { toStoredSecret, versionIdFor } from '../../../lambda/rotation/stored-form.js';
+import { serialise, versionIdFor } from '../../../lambda/rotation/stored-form.js';
 import type { NativeStep, RotationDependencies, RotationTarget } from '../../../lambda/rotation/types.js';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../../lambda/secrets/labels.js';
 import { awsError, createInMemorySecretStore, type InMemorySecretStore } from '../../support/fakes/in-memory-secret-store.js';
@@ -9,7 +9,7 @@ import { createScriptedProlific, type ScriptedProlific } from '../../support/fak
 
 const WORKSPACE = 'ws-1';
 const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prolific/ws-1-AbCdEf';
-const TARGET: RotationTarget = { workspaceId: WORKSPACE, secretId: SECRET_ID };
+const TARGET: RotationTarget = { workspaceId: WORKSPACE, secretId: SECRET_ID, format: 'json' };
 const TOKEN = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const NOW = new Date('2026-12-01T10:00:00.000Z');
 
@@ -25,8 +25,15 @@ beforeEach(() => {
   const active = prolific.active(WORKSPACE);
   if (!active) throw new Error('no active secret');
   currentVersionId = versionIdFor(WORKSPACE, active.id);
-  store.seed(SECRET_ID, currentVersionId, JSON.stringify(toStoredSecret(active, new Date('2026-11-01T00:00:00Z'))), [AWSCURRENT]);
+  store.seed(SECRET_ID, currentVersionId, serialise('json', active, new Date('2026-11-01T00:00:00Z')), [AWSCURRENT]);
+  startRotation();
 });
+
+/** What RotateSecret does before it invokes the function: rotation on, the token labelled AWSPENDING, no value yet. */
+function startRotation(): void {
+  store.setRotationEnabled(SECRET_ID, true);
+  store.seed(SECRET_ID, TOKEN, undefined, [AWSPENDING]);
+}
 
 const step = (name: NativeStep) => processNativeStep(TARGET, name, TOKEN, deps);
 const posts = () => prolific.calls.filter((call) => call.startsWith('createSecret')).length;
@@ -52,7 +59,7 @@ describe('processNativeStep: createSecret', () => {
   });
 
   it('does nothing when the token is already AWSCURRENT', async () => {
-    store.seed(SECRET_ID, TOKEN, JSON.stringify(toStoredSecret(prolific.replace(WORKSPACE), NOW)), [AWSCURRENT]);
+    store.seed(SECRET_ID, TOKEN, serialise('json', prolific.replace(WORKSPACE), NOW), [AWSCURRENT]);
 
     const result = await step('createSecret');
 
@@ -95,7 +102,7 @@ describe('processNativeStep: setSecret and testSecret', () => {
     expect(result.error).toMatch(/^RotationConflictError: The pending version .* no longer holds Prolific's active secret/);
   });
 
-  it('fails testSecret when nothing was stored under the token', async () => {
+  it('fails testSecret when nothing was stored under the token yet', async () => {
     const result = await step('testSecret');
 
     expect(result).toMatchObject({ outcome: 'failed', failedStep: 'testSecret' });
@@ -136,5 +143,49 @@ describe('processNativeStep: finishSecret', () => {
 
     expect(result).toMatchObject({ outcome: 'failed', failedStep: 'finishSecret' });
     expect(result.error).toContain('AccessDeniedException');
+  });
+});
+
+describe('processNativeStep: the guards of AWS\'s rotation functions', () => {
+  it('refuses a secret without rotation enabled, before calling Prolific', async () => {
+    store.setRotationEnabled(SECRET_ID, false);
+
+    const result = await step('createSecret');
+
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'createSecret' });
+    expect(result.error).toMatch(/^ConfigurationError: Secret .* does not have Secrets Manager rotation enabled/);
+    expect(prolific.calls).toEqual([]);
+  });
+
+  it('refuses a token that is not a version of the secret, before calling Prolific', async () => {
+    const result = await processNativeStep(TARGET, 'createSecret', '11111111-2222-4333-8444-555555555555', deps);
+
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'createSecret' });
+    expect(result.error).toMatch(/^ConfigurationError: Version 11111111-.* is not labelled AWSPENDING/);
+    expect(prolific.calls).toEqual([]);
+    expect(store.calls.filter((call) => call.startsWith('putPending'))).toEqual([]);
+  });
+
+  it('refuses a token whose version carries neither AWSPENDING nor AWSCURRENT', async () => {
+    const result = await processNativeStep(TARGET, 'finishSecret', currentVersionId, deps);
+    expect(result.outcome).toBe('unchanged');
+
+    store.seed(SECRET_ID, 'previous-version', '{}', [AWSPREVIOUS]);
+    const previous = await processNativeStep(TARGET, 'createSecret', 'previous-version', deps);
+
+    expect(previous).toMatchObject({ outcome: 'failed', failedStep: 'createSecret' });
+    expect(posts()).toBe(0);
+  });
+
+  it('proves write access before the POST, and leaves Prolific alone when the write check fails', async () => {
+    store.before.checkWriteAccess = () => {
+      throw awsError('KMSAccessDeniedException');
+    };
+
+    const result = await step('createSecret');
+
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'createSecret' });
+    expect(result.error).toContain('KMSAccessDeniedException');
+    expect(posts()).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
 // The rotation protocol driven directly, over in-memory fakes of its two interfaces: every branch of
 // pre-flight, resume, reconcile, rotate and the settle rounds, without HTTP or the handler.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { TARGET_SECRET_PLACEHOLDER } from '../../../lambda/contract.js';
 import { ProlificServerError } from '../../../lambda/errors.js';
-import { processTarget } from '../../../lambda/rotation/protocol.js';
+import { MIN_TIME_TO_ROTATE_MS, processTarget } from '../../../lambda/rotation/protocol.js';
 import { SETTLE_ROUNDS } from '../../../lambda/rotation/settle.js';
-import { toStoredSecret, versionIdFor } from '../../../lambda/rotation/stored-form.js';
+import { serialise, versionIdFor } from '../../../lambda/rotation/stored-form.js';
 import type { Action, RotationDependencies, RotationTarget } from '../../../lambda/rotation/types.js';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../../lambda/secrets/labels.js';
 import { awsError, createInMemorySecretStore, type InMemorySecretStore } from '../../support/fakes/in-memory-secret-store.js';
@@ -12,9 +13,9 @@ import { createScriptedProlific, type ScriptedProlific } from '../../support/fak
 
 const WORKSPACE = 'ws-1';
 const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prolific/ws-1-AbCdEf';
-const TARGET: RotationTarget = { workspaceId: WORKSPACE, secretId: SECRET_ID };
+const TARGET: RotationTarget = { workspaceId: WORKSPACE, secretId: SECRET_ID, format: 'json' };
 const NOW = new Date('2026-12-01T10:00:00.000Z');
-const PLACEHOLDER = 'Not synced yet';
+const PLACEHOLDER = TARGET_SECRET_PLACEHOLDER;
 
 let prolific: ScriptedProlific;
 let store: InMemorySecretStore;
@@ -37,7 +38,7 @@ function storeInSync(rotatedAt = '2026-11-01T10:00:00.000Z'): string {
   const active = prolific.active(WORKSPACE);
   if (!active) throw new Error('no active secret to store');
   const versionId = versionIdFor(WORKSPACE, active.id);
-  store.seed(SECRET_ID, versionId, JSON.stringify(toStoredSecret(active, new Date(rotatedAt))), [AWSCURRENT]);
+  store.seed(SECRET_ID, versionId, serialise('json', active, new Date(rotatedAt)), [AWSCURRENT]);
   return versionId;
 }
 
@@ -45,7 +46,7 @@ function storeInSync(rotatedAt = '2026-11-01T10:00:00.000Z'): string {
 function leavePending(versionId = versionIdFor(WORKSPACE, prolific.active(WORKSPACE)?.id ?? '')): string {
   const active = prolific.active(WORKSPACE);
   if (!active) throw new Error('no active secret to store');
-  store.seed(SECRET_ID, versionId, JSON.stringify(toStoredSecret(active, NOW)), [AWSPENDING]);
+  store.seed(SECRET_ID, versionId, serialise('json', active, NOW), [AWSPENDING]);
   return versionId;
 }
 
@@ -170,15 +171,15 @@ describe('processTarget: rotate', () => {
   it('stores its own POST answer once, even when written again under the same version id', async () => {
     storeInSync();
     const putPending = store.putPending.bind(store);
-    store.putPending = async (secretId, secret, versionId) => {
-      await putPending(secretId, secret, versionId);
-      await putPending(secretId, { ...secret, rotated_at: 'later' }, versionId);
+    store.putPending = async (secretId, secretString, versionId) => {
+      await putPending(secretId, secretString, versionId);
+      return putPending(secretId, secretString.replace(NOW.toISOString(), '2026-12-01T11:00:00.000Z'), versionId);
     };
 
     const result = await run('rotate');
 
-    expect(result.outcome).toBe('rotated');
-    expect(store.versionIds(SECRET_ID)).toHaveLength(2);
+    expect(result).toMatchObject({ outcome: 'rotated', lastRotatedAt: NOW.toISOString() });
+    expect(store.versionIds(SECRET_ID).filter((id) => !id.startsWith('write-check'))).toHaveLength(2);
   });
 });
 
@@ -220,8 +221,9 @@ describe('processTarget: resume', () => {
     expect(store.calls).toContain(`dropPending ${stalePendingId}`);
     expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();
     expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe(prolific.active(WORKSPACE)?.id);
-    // The resume step's GET is reused by reconcile: one GET before the POST, one confirming each store.
-    expect(prolific.calls.filter((call) => call.startsWith('getActiveSecret'))).toHaveLength(3);
+    // The resume step's GET is reused by reconcile; each store (the heal, the rotation) is confirmed
+    // before and after its promotion.
+    expect(prolific.calls.filter((call) => call.startsWith('getActiveSecret'))).toHaveLength(5);
   });
 });
 
@@ -237,6 +239,18 @@ describe('processTarget: settle rounds', () => {
     expect(result).toMatchObject({ outcome: 'rotated', prolificSecretId: prolific.active(WORKSPACE)?.id });
     expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe(prolific.active(WORKSPACE)?.id);
     expect(warnings).toEqual([{ workspace_id: WORKSPACE, rotation_step: 'confirm', prolific_secret_id: prolific.active(WORKSPACE)?.id }]);
+  });
+
+  it('stores the newer secret when a concurrent rotation overtook it right after its promotion', async () => {
+    storeInSync();
+    prolific.before.getActiveSecret = (workspaceId, call) => {
+      if (call === 3) prolific.replace(workspaceId); // the check after this run's promotion
+    };
+
+    const result = await run('rotate');
+
+    expect(result).toMatchObject({ outcome: 'rotated', prolificSecretId: prolific.active(WORKSPACE)?.id });
+    expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe(prolific.active(WORKSPACE)?.id);
   });
 
   it(`gives up after ${SETTLE_ROUNDS} rounds of being overtaken, failing at confirm`, async () => {
@@ -340,5 +354,162 @@ describe('processTarget: failures name their step and never throw', () => {
 
     const text = JSON.stringify(result);
     expect(prolific.issuedValues.filter((value) => text.includes(value))).toEqual([]);
+  });
+});
+
+// Defects found by the adversarial review, one test each (named by the review's item number).
+describe('processTarget: outcomes follow the evidence', () => {
+  it('item 5: a POST answer that Prolific does not list as active is not reported as a rotation', async () => {
+    const versionId = storeInSync();
+    prolific.createSecret = async (workspaceId) => ({ id: 'never-issued', value: 'never-issued-value', workspaceId });
+
+    const result = await run('rotate');
+
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'confirm', lastRotatedAt: null });
+    expect(result.error).toMatch(/^RotationUnconfirmedError: .*still lists secret-1 as its active secret/);
+    expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(versionId);
+    expect(store.versionIdAt(SECRET_ID, AWSPREVIOUS)).toBeUndefined();
+    expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();
+  });
+
+  it('item 4: a version id that already holds the same secret keeps its rotated_at, and that is what is reported', async () => {
+    storeInSync();
+    const next = { id: 'secret-2', value: 'signing-value-2-ws-1', workspaceId: WORKSPACE };
+    store.seed(SECRET_ID, versionIdFor(WORKSPACE, next.id), serialise('json', next, new Date('2026-11-20T00:00:00.000Z')), []);
+
+    const result = await run('rotate');
+
+    expect(result).toMatchObject({ outcome: 'rotated', prolificSecretId: 'secret-2', lastRotatedAt: '2026-11-20T00:00:00.000Z' });
+    expect(store.secretAt(SECRET_ID, AWSCURRENT)?.rotated_at).toBe('2026-11-20T00:00:00.000Z');
+  });
+
+  it('item 4: a version id that holds something else fails the store step instead of promoting it', async () => {
+    storeInSync();
+    store.seed(SECRET_ID, versionIdFor(WORKSPACE, 'secret-2'), '{"hand": "written"}', []);
+
+    const result = await run('rotate');
+
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'store' });
+    expect(result.error).toMatch(/already exists and holds something other than Prolific's secret secret-2/);
+    expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe('secret-1');
+  });
+
+  it('item 9: a stored rotated_at that is not a date is drift, healed by sync', async () => {
+    const active = prolific.active(WORKSPACE);
+    store.seed(SECRET_ID, 'v1', JSON.stringify({ id: active?.id, value: active?.value, workspace_id: WORKSPACE, rotated_at: 'yesterday' }), [AWSCURRENT]);
+
+    const status = await run('status');
+    const sync = await run('sync');
+
+    expect(status).toMatchObject({ outcome: 'would-heal', drift: true, lastRotatedAt: null });
+    expect(sync).toMatchObject({ outcome: 'healed', lastRotatedAt: NOW.toISOString() });
+  });
+});
+
+describe('processTarget: no version labelled AWSCURRENT (item 3)', () => {
+  beforeEach(() => {
+    store.seed(SECRET_ID, 'orphan', serialise('json', prolific.active(WORKSPACE) ?? prolific.replace(WORKSPACE), NOW), []);
+    store.seed(SECRET_ID, 'previous', '{}', [AWSPREVIOUS]);
+  });
+
+  it('is reported as its own condition by status', async () => {
+    const result = await run('status');
+
+    expect(result).toMatchObject({ outcome: 'would-heal', drift: true, currentMissing: true, versionId: null });
+  });
+
+  it('is repaired by sync, which still reports it so the repair raises an alarm', async () => {
+    const result = await run('sync');
+
+    expect(result).toMatchObject({ outcome: 'healed', currentMissing: true });
+    expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe(prolific.active(WORKSPACE)?.id);
+  });
+});
+
+describe('processTarget: write access is proven before the POST (item 6)', () => {
+  it('fails at write-check without replacing Prolific\'s secret when the write is denied', async () => {
+    const versionId = storeInSync();
+    store.before.checkWriteAccess = () => {
+      throw awsError('KMSAccessDeniedException');
+    };
+
+    const result = await run('rotate');
+
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'write-check' });
+    expect(result.error).toMatch(/KMSAccessDeniedException.*Prolific was not asked to replace the secret/);
+    expect(posts()).toBe(0);
+    expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(versionId);
+  });
+
+  it('writes the check under its own label, never under one receivers read', async () => {
+    const versionId = storeInSync();
+
+    await run('rotate');
+
+    const checks = store.calls.filter((call) => call.startsWith('checkWriteAccess'));
+    expect(checks).toHaveLength(1);
+    expect(store.calls.indexOf('checkWriteAccess')).toBeLessThan(store.calls.findIndex((call) => call.startsWith('putPending')));
+    expect(store.versionIdAt(SECRET_ID, AWSPREVIOUS)).toBe(versionId);
+  });
+});
+
+describe('processTarget: time left (item 2)', () => {
+  it('answers status with little time left', async () => {
+    storeInSync();
+
+    const result = await processTarget(TARGET, { action: 'status', dryRun: false }, { ...deps, msLeft: () => 9_000 });
+
+    expect(result.outcome).toBe('unchanged');
+  });
+
+  it('does not send the POST when the time left cannot cover storing its answer', async () => {
+    storeInSync();
+
+    const result = await processTarget(TARGET, { action: 'rotate', dryRun: false }, { ...deps, msLeft: () => MIN_TIME_TO_ROTATE_MS - 1 });
+
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'rotate' });
+    expect(result.error).toMatch(/^DeadlineError: Only 26 s of the invocation were left, less than the 27 s needed .*"workspaceId": "ws-1"/);
+    expect(posts()).toBe(0);
+  });
+
+  it('rotates when just enough time is left', async () => {
+    storeInSync();
+
+    const result = await processTarget(TARGET, { action: 'rotate', dryRun: false }, { ...deps, msLeft: () => MIN_TIME_TO_ROTATE_MS });
+
+    expect(result.outcome).toBe('rotated');
+  });
+});
+
+describe('processTarget: plain format (item 14)', () => {
+  const PLAIN: RotationTarget = { ...TARGET, format: 'plain' };
+  const runPlain = (action: Action) => processTarget(PLAIN, { action, dryRun: false }, deps);
+
+  it('compares an adopted bare value by value and dates it by its version', async () => {
+    store.seed(SECRET_ID, 'adopted', prolific.active(WORKSPACE)?.value, [AWSCURRENT]);
+
+    const result = await runPlain('status');
+
+    expect(result).toMatchObject({ outcome: 'unchanged', drift: false, versionId: 'adopted' });
+    expect(result.lastRotatedAt).toMatch(/^2026-01-01T/);
+  });
+
+  it('rotates into a bare value, never JSON', async () => {
+    store.seed(SECRET_ID, 'adopted', prolific.active(WORKSPACE)?.value, [AWSCURRENT]);
+
+    const result = await runPlain('rotate');
+
+    expect(result.outcome).toBe('rotated');
+    expect(store.valueAt(SECRET_ID, AWSCURRENT)).toBe(prolific.active(WORKSPACE)?.value);
+  });
+
+  it('refuses to turn an adopted bare value into JSON when the workspace is not configured plain', async () => {
+    store.seed(SECRET_ID, 'adopted', 'an old bare value', [AWSCURRENT]);
+
+    const result = await run('sync');
+
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'reconcile' });
+    expect(result.error).toMatch(/^SecretFormatError: .*format "plain"/);
+    expect(store.valueAt(SECRET_ID, AWSCURRENT)).toBe('an old bare value');
   });
 });

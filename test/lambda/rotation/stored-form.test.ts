@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { holdsSecret, versionIdFor } from '../../../lambda/rotation/stored-form.js';
+import { TARGET_SECRET_PLACEHOLDER } from '../../../lambda/contract.js';
+import { formatConflict, holdsSecret, readOnRecord, serialise, versionIdFor } from '../../../lambda/rotation/stored-form.js';
+
+const SECRET = { id: 'i', value: 'v', workspaceId: 'w' };
+const AT = new Date('2026-12-01T10:00:00.000Z');
+const version = (secretString: string | undefined) => ({ versionId: 'v1', secretString, createdAt: '2026-11-30T09:00:00.000Z' });
 
 describe('stored form', () => {
   it('derives the same version id for the same Prolific secret, and another for another', () => {
@@ -9,10 +14,39 @@ describe('stored form', () => {
   });
 
   it('compares by both id and value', () => {
-    const stored = { id: 'i', value: 'v', workspace_id: 'w', rotated_at: 't' };
+    const stored = { value: 'v', prolificSecretId: 'i', rotatedAt: undefined };
     expect(holdsSecret(stored, { id: 'i', value: 'v', workspaceId: 'w' })).toBe(true);
     expect(holdsSecret(stored, { id: 'i', value: 'other', workspaceId: 'w' })).toBe(false);
     expect(holdsSecret(undefined, { id: 'i', value: 'v', workspaceId: 'w' })).toBe(false);
   });
-});
 
+  it('stores the JSON shape by default, with rotated_at', () => {
+    const text = serialise('json', SECRET, AT);
+
+    expect(JSON.parse(text)).toEqual({ id: 'i', value: 'v', workspace_id: 'w', rotated_at: '2026-12-01T10:00:00.000Z' });
+    expect(readOnRecord('json', version(text))).toEqual({ value: 'v', prolificSecretId: 'i', rotatedAt: '2026-12-01T10:00:00.000Z' });
+  });
+
+  it('stores the bare value in the plain format, compared by value, dated by the version', () => {
+    const onRecord = readOnRecord('plain', version(serialise('plain', SECRET, AT)));
+
+    expect(onRecord).toEqual({ value: 'v', prolificSecretId: undefined, rotatedAt: '2026-11-30T09:00:00.000Z' });
+    expect(holdsSecret(onRecord, { id: 'another id', value: 'v', workspaceId: 'w' })).toBe(true);
+  });
+
+  it('reads the placeholder, an empty version and the other format as nothing on record', () => {
+    expect(readOnRecord('json', version(TARGET_SECRET_PLACEHOLDER))).toBeUndefined();
+    expect(readOnRecord('plain', version(TARGET_SECRET_PLACEHOLDER))).toBeUndefined();
+    expect(readOnRecord('json', version(undefined))).toBeUndefined();
+    expect(readOnRecord('json', version('bare-value'))).toBeUndefined();
+    expect(readOnRecord('plain', version(serialise('json', SECRET, AT)))).toBeUndefined();
+  });
+
+  it('refuses to turn an adopted bare value into JSON, and nothing else', () => {
+    expect(formatConflict('json', version('bare-value'))).toMatch(/plain string, not JSON.*format "plain"/);
+    expect(formatConflict('json', version('12345'))).toMatch(/plain string/);
+    expect(formatConflict('json', version('{"note": "hand-written"}'))).toBeUndefined();
+    expect(formatConflict('json', version(TARGET_SECRET_PLACEHOLDER))).toBeUndefined();
+    expect(formatConflict('plain', version('bare-value'))).toBeUndefined();
+  });
+});

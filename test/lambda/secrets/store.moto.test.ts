@@ -1,4 +1,4 @@
-// The Secrets Manager store (lambda/secret-store.ts) against two independent Secrets Managers: our
+// The Secrets Manager store (lambda/secrets/store.ts) against two independent Secrets Managers: our
 // stand-in, and moto_server where it is installed. The same specification runs against both, and
 // asserts only what moto models correctly. Known moto gaps, avoided on purpose:
 // - a PutSecretValue that reuses the token of a version still labelled AWSPENDING overwrites that
@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretStoreError } from '../../../lambda/errors.js';
-import { toStoredSecret, versionIdFor } from '../../../lambda/rotation/stored-form.js';
-import { AWSCURRENT, AWSPENDING } from '../../../lambda/secrets/labels.js';
+import { versionIdFor } from '../../../lambda/rotation/stored-form.js';
+import { AWSCURRENT, AWSPENDING, WRITE_CHECK } from '../../../lambda/secrets/labels.js';
 import { createSecretStore, type SecretStore } from '../../../lambda/secrets/store.js';
 import type { StoredSecret } from '../../../lambda/secrets/stored-secret.js';
 import { startSecretsManagerStandIn } from '../../standins/secrets-manager.js';
@@ -60,8 +60,12 @@ const BACKENDS: readonly (Backend & { readonly available: boolean })[] = [
 ];
 
 let secretCount = 0;
-const secretFor = (label: string, at: string): StoredSecret =>
-  toStoredSecret({ id: `prolific-secret-${label}`, value: `signing-value-${label}`, workspaceId: WORKSPACE }, new Date(at));
+const secretFor = (label: string, at: string): StoredSecret => ({
+  id: `prolific-secret-${label}`,
+  value: `signing-value-${label}`,
+  workspace_id: WORKSPACE,
+  rotated_at: at,
+});
 const versionOf = (secret: StoredSecret) => versionIdFor(WORKSPACE, secret.id);
 
 for (const backend of BACKENDS) {
@@ -93,6 +97,9 @@ for (const backend of BACKENDS) {
       return output.SecretString;
     }
 
+    /** Stores `secret` as the function does: its JSON, under the version id derived from its Prolific id. */
+    const put = (arn: string, secret: StoredSecret) => store.putPending(arn, JSON.stringify(secret), versionOf(secret));
+
     /** Which version carries each label (versions without labels left out). */
     async function labels(arn: string): Promise<Record<string, string>> {
       const output = await client.send(new DescribeSecretCommand({ SecretId: arn }));
@@ -106,30 +113,37 @@ for (const backend of BACKENDS) {
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
       const before = await store.describe(arn);
 
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
       const after = await store.describe(arn);
 
-      expect(before).toEqual({ arn, currentVersionId: initialVersionId, pendingVersionId: undefined });
-      expect(after).toEqual({ arn, currentVersionId: initialVersionId, pendingVersionId: versionOf(first) });
+      expect(before).toEqual({
+        arn,
+        currentVersionId: initialVersionId,
+        pendingVersionId: undefined,
+        rotationEnabled: false,
+        stages: { [initialVersionId]: [AWSCURRENT] },
+      });
+      expect(after).toMatchObject({ arn, currentVersionId: initialVersionId, pendingVersionId: versionOf(first) });
     });
 
-    it('readVersion parses the stored shape, and treats anything else (the placeholder) as no secret', async () => {
+    it('readVersion returns what a version holds and when it was created', async () => {
       const { arn, initialVersionId } = await createTarget();
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
 
       const stored = await store.readVersion(arn, versionOf(first));
       const placeholder = await store.readVersion(arn, initialVersionId);
 
-      expect(stored).toEqual({ versionId: versionOf(first), secret: first });
-      expect(placeholder).toEqual({ versionId: initialVersionId, secret: undefined });
+      expect(stored).toMatchObject({ versionId: versionOf(first), secretString: JSON.stringify(first) });
+      expect(Date.parse(stored.createdAt ?? '')).not.toBeNaN();
+      expect(placeholder).toMatchObject({ versionId: initialVersionId, secretString: PLACEHOLDER });
     });
 
     it('putPending stores a new version labelled AWSPENDING only, leaving AWSCURRENT where it was', async () => {
       const { arn, initialVersionId } = await createTarget();
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
 
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
 
       expect(await labels(arn)).toEqual({ [AWSCURRENT]: initialVersionId, [AWSPENDING]: versionOf(first) });
       expect(await valueAt(arn, AWSCURRENT)).toBe(PLACEHOLDER);
@@ -140,11 +154,11 @@ for (const backend of BACKENDS) {
       const { arn } = await createTarget();
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
       const again = secretFor('first', '2030-01-01T00:05:00.000Z');
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
 
-      await store.putPending(arn, again, versionOf(first));
+      await store.putPending(arn, JSON.stringify(again), versionOf(first));
 
-      expect((await store.readVersion(arn, versionOf(first))).secret).toMatchObject({ id: first.id, value: first.value });
+      expect(JSON.parse((await store.readVersion(arn, versionOf(first))).secretString ?? '{}')).toMatchObject({ id: first.id, value: first.value });
       expect(await store.describe(arn)).toMatchObject({ pendingVersionId: versionOf(first) });
     });
 
@@ -152,40 +166,39 @@ for (const backend of BACKENDS) {
       const { arn } = await createTarget();
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
       const again = secretFor('first', '2030-01-01T00:05:00.000Z');
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
       await store.promote(arn, versionOf(first));
 
-      await store.putPending(arn, again, versionOf(first));
+      const reported = await store.putPending(arn, JSON.stringify(again), versionOf(first));
 
-      expect((await store.readVersion(arn, versionOf(first))).secret).toEqual(first);
+      expect(reported).toMatchObject({ versionId: versionOf(first), secretString: JSON.stringify(first) });
+      expect(JSON.parse((await store.readVersion(arn, versionOf(first))).secretString ?? '{}')).toEqual(first);
       expect(await store.describe(arn)).toMatchObject({ currentVersionId: versionOf(first), pendingVersionId: undefined });
     });
 
-    it('putPending refuses to reuse a stored version\'s token for a different secret', async () => {
+    it('putPending never overwrites a stored version: under its token it reports what the version holds', async () => {
       const { arn } = await createTarget();
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
       const impostor = { ...secretFor('other', '2030-01-01T00:05:00.000Z'), id: first.id };
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
       await store.promote(arn, versionOf(first));
 
-      const refusal = await store.putPending(arn, impostor, versionOf(first)).catch((error: unknown) => error);
+      const reported = await store.putPending(arn, JSON.stringify(impostor), versionOf(first));
 
-      expect(refusal).toBeInstanceOf(SecretStoreError);
-      expect(refusal).toMatchObject({ awsErrorName: 'ResourceExistsException' });
-      expect((refusal as Error).message).toMatch(/^Secrets Manager PutSecretValue on \S+ failed: ResourceExistsException/);
-      expect((refusal as Error).message).not.toContain(impostor.value);
+      expect(reported.secretString).toBe(JSON.stringify(first));
       expect(JSON.parse((await valueAt(arn, AWSCURRENT)) ?? '{}')).toEqual(first);
+      expect(await labels(arn)).toMatchObject({ [AWSCURRENT]: versionOf(first) });
     });
 
     it('promote moves AWSCURRENT to the version, the one before to AWSPREVIOUS, and takes AWSPENDING off', async () => {
       const { arn, initialVersionId } = await createTarget();
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
       const second = secretFor('second', '2030-02-01T00:00:00.000Z');
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
 
       await store.promote(arn, versionOf(first));
       const afterFirst = await labels(arn);
-      await store.putPending(arn, second, versionOf(second));
+      await put(arn, second);
       await store.promote(arn, versionOf(second));
 
       expect(afterFirst).toEqual({ [AWSCURRENT]: versionOf(first), [AWSPREVIOUS]: initialVersionId });
@@ -198,7 +211,7 @@ for (const backend of BACKENDS) {
     it('promote of the version already current changes nothing', async () => {
       const { arn, initialVersionId } = await createTarget();
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
       await store.promote(arn, versionOf(first));
 
       await store.promote(arn, versionOf(first));
@@ -213,7 +226,7 @@ for (const backend of BACKENDS) {
       await client.send(
         new PutSecretValueCommand({ SecretId: arn, SecretString: JSON.stringify(interloper), ClientRequestToken: versionOf(interloper), VersionStages: ['INTERLOPER'] }),
       );
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
       const racing = running?.client() as SecretsManagerClient;
       let interfered = false;
       // Right before the store's first label move, another writer moves AWSCURRENT, so that move names a stale holder.
@@ -240,7 +253,7 @@ for (const backend of BACKENDS) {
     it('dropPending takes AWSPENDING off the version, leaves AWSCURRENT alone, and is a no-op once it is gone', async () => {
       const { arn, initialVersionId } = await createTarget();
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
-      await store.putPending(arn, first, versionOf(first));
+      await put(arn, first);
 
       await store.dropPending(arn, versionOf(first));
       await store.dropPending(arn, versionOf(first));
@@ -253,12 +266,28 @@ for (const backend of BACKENDS) {
       const { arn } = await createTarget();
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
       const second = secretFor('second', '2030-01-01T00:01:00.000Z');
-      await store.putPending(arn, first, versionOf(first));
-      await store.putPending(arn, second, versionOf(second));
+      await put(arn, first);
+      await put(arn, second);
 
       await store.dropPending(arn, versionOf(first));
 
       expect((await labels(arn))[AWSPENDING]).toBe(versionOf(second));
+    });
+
+    it('checkWriteAccess writes a version only the write-check label points at, moving no label receivers read', async () => {
+      const { arn, initialVersionId } = await createTarget();
+      const first = secretFor('first', '2030-01-01T00:00:00.000Z');
+      await put(arn, first);
+
+      await store.checkWriteAccess(arn);
+      const afterFirstCheck = (await labels(arn))[WRITE_CHECK];
+      await store.checkWriteAccess(arn);
+
+      const after = await labels(arn);
+      expect(after).toMatchObject({ [AWSCURRENT]: initialVersionId, [AWSPENDING]: versionOf(first) });
+      expect(after[WRITE_CHECK]).toBeDefined();
+      expect(after[WRITE_CHECK]).not.toBe(afterFirstCheck);
+      expect(await valueAt(arn, AWSCURRENT)).toBe(PLACEHOLDER);
     });
 
     it('fails with a SecretStoreError that names the operation and says what to do when the secret does not exist', async () => {

@@ -1,5 +1,5 @@
 // The Secrets Manager store's failures, through the real SDK client against the Secrets Manager stand-in's
-// fault injection. Its behaviour on success is pinned in secret-store.moto.test.ts, against both the stand-in and moto.
+// fault injection. Its behaviour on success is pinned in store.moto.test.ts, against both the stand-in and moto.
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretStore, type SecretStore } from '../../../lambda/secrets/store.js';
@@ -44,7 +44,7 @@ describe('createSecretStore errors', () => {
   it('never carry the value being written', async () => {
     standIn.injectFault({ operation: 'PutSecretValue', error: 'EncryptionFailure' });
 
-    const failure = (await store.putPending(secretArn, secretA, VERSION_A).catch((error: Error) => error)) as Error;
+    const failure = (await store.putPending(secretArn, JSON.stringify(secretA), VERSION_A).catch((error: Error) => error)) as Error;
 
     expect(failure.message).toMatch(/PutSecretValue .* EncryptionFailure/);
     expect(failure.message).not.toContain(secretA.value);

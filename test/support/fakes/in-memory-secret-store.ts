@@ -1,15 +1,19 @@
 // An in-memory SecretStore with Secrets Manager's label rules, for testing the rotation core directly
 // (no HTTP, no SDK). Each operation can be made to fail, or to do something first, through `before`.
 import { SecretStoreError } from '../../../lambda/errors.js';
-import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, type StagingLabel } from '../../../lambda/secrets/labels.js';
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, WRITE_CHECK } from '../../../lambda/secrets/labels.js';
 import type { SecretStore, StoredVersion, TargetVersions } from '../../../lambda/secrets/store.js';
 import { parseStoredSecret, type StoredSecret } from '../../../lambda/secrets/stored-secret.js';
 
 export type StoreOperation = keyof SecretStore;
 
+type Label = typeof AWSCURRENT | typeof AWSPENDING | typeof AWSPREVIOUS | typeof WRITE_CHECK;
+
 interface Version {
-  readonly secretString: string;
-  readonly labels: Set<StagingLabel>;
+  /** Undefined for the version RotateSecret labels AWSPENDING before the rotation function writes it. */
+  readonly secretString: string | undefined;
+  readonly labels: Set<Label>;
+  readonly createdAt: string;
 }
 
 export interface InMemorySecretStore extends SecretStore {
@@ -18,10 +22,14 @@ export interface InMemorySecretStore extends SecretStore {
   /** Every operation, in order, as `operation versionId?`. */
   readonly calls: string[];
   /** Adds a version holding `secretString` with `labels` (moving those labels off any other version). */
-  seed(secretId: string, versionId: string, secretString: string, labels: readonly StagingLabel[]): void;
+  seed(secretId: string, versionId: string, secretString: string | undefined, labels: readonly Label[]): void;
+  /** Turns Secrets Manager's own rotation on or off for the secret. */
+  setRotationEnabled(secretId: string, enabled: boolean): void;
   /** The parsed secret under `label`, if any. */
-  secretAt(secretId: string, label: StagingLabel): StoredSecret | undefined;
-  versionIdAt(secretId: string, label: StagingLabel): string | undefined;
+  secretAt(secretId: string, label: Label): StoredSecret | undefined;
+  /** The raw SecretString under `label`, if any. */
+  valueAt(secretId: string, label: Label): string | undefined;
+  versionIdAt(secretId: string, label: Label): string | undefined;
   versionIds(secretId: string): string[];
 }
 
@@ -31,6 +39,9 @@ export function awsError(name: string): SecretStoreError {
 
 export function createInMemorySecretStore(): InMemorySecretStore {
   const secrets = new Map<string, Map<string, Version>>();
+  const rotationEnabled = new Set<string>();
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const created = () => new Date((clock += 1000)).toISOString();
   const before: InMemorySecretStore['before'] = {};
   const calls: string[] = [];
 
@@ -46,12 +57,12 @@ export function createInMemorySecretStore(): InMemorySecretStore {
     return versionsOf(secretId);
   }
 
-  function moveLabel(versions: Map<string, Version>, label: StagingLabel, to: string | undefined): void {
+  function moveLabel(versions: Map<string, Version>, label: Label, to: string | undefined): void {
     for (const version of versions.values()) version.labels.delete(label);
     if (to !== undefined) versions.get(to)?.labels.add(label);
   }
 
-  function labelled(versions: Map<string, Version>, label: StagingLabel): string | undefined {
+  function labelled(versions: Map<string, Version>, label: Label): string | undefined {
     return [...versions].find(([, version]) => version.labels.has(label))?.[0];
   }
 
@@ -60,24 +71,35 @@ export function createInMemorySecretStore(): InMemorySecretStore {
     calls,
     async describe(secretId): Promise<TargetVersions> {
       const versions = enter('describe', secretId);
-      return { arn: secretId, currentVersionId: labelled(versions, AWSCURRENT), pendingVersionId: labelled(versions, AWSPENDING) };
+      const stages = Object.fromEntries([...versions].filter(([, version]) => version.labels.size > 0).map(([id, version]) => [id, [...version.labels]]));
+      return {
+        arn: secretId,
+        currentVersionId: labelled(versions, AWSCURRENT),
+        pendingVersionId: labelled(versions, AWSPENDING),
+        rotationEnabled: rotationEnabled.has(secretId),
+        stages,
+      };
     },
     async readVersion(secretId, versionId): Promise<StoredVersion> {
       const version = enter('readVersion', secretId, versionId).get(versionId);
-      if (!version) throw awsError('ResourceNotFoundException');
-      return { versionId, secret: parseStoredSecret(version.secretString) };
+      if (version?.secretString === undefined) throw awsError('ResourceNotFoundException');
+      return { versionId, secretString: version.secretString, createdAt: version.createdAt };
     },
-    async putPending(secretId, secret, versionId) {
+    async putPending(secretId, secretString, versionId) {
       const versions = enter('putPending', secretId, versionId);
       const existing = versions.get(versionId);
-      if (existing) {
-        // The store's contract: a second write of the same Prolific secret under its version id is a no-op.
-        const stored = parseStoredSecret(existing.secretString);
-        if (stored?.id !== secret.id || stored.value !== secret.value) throw awsError('ResourceExistsException');
-        return;
-      }
-      versions.set(versionId, { secretString: JSON.stringify(secret), labels: new Set() });
+      // Secrets Manager never changes a version: an existing one is reported as it is, labels untouched.
+      if (existing?.secretString !== undefined) return { versionId, secretString: existing.secretString, createdAt: existing.createdAt };
+      const version: Version = { secretString, labels: existing?.labels ?? new Set(), createdAt: created() };
+      versions.set(versionId, version);
       moveLabel(versions, AWSPENDING, versionId);
+      return { versionId, secretString, createdAt: version.createdAt };
+    },
+    async checkWriteAccess(secretId) {
+      const versions = enter('checkWriteAccess', secretId);
+      const versionId = `write-check-${versions.size}`;
+      versions.set(versionId, { secretString: '{"write_check": true}', labels: new Set(), createdAt: created() });
+      moveLabel(versions, WRITE_CHECK, versionId);
     },
     async promote(secretId, versionId) {
       const versions = enter('promote', secretId, versionId);
@@ -95,13 +117,18 @@ export function createInMemorySecretStore(): InMemorySecretStore {
     seed(secretId, versionId, secretString, labels) {
       const versions = secrets.get(secretId) ?? new Map<string, Version>();
       secrets.set(secretId, versions);
-      versions.set(versionId, { secretString, labels: new Set() });
+      versions.set(versionId, { secretString, labels: new Set(), createdAt: created() });
       for (const label of labels) moveLabel(versions, label, versionId);
     },
-    secretAt(secretId, label) {
+    setRotationEnabled(secretId, enabled) {
+      if (enabled) rotationEnabled.add(secretId);
+      else rotationEnabled.delete(secretId);
+    },
+    secretAt: (secretId, label) => parseStoredSecret(store.valueAt(secretId, label)),
+    valueAt(secretId, label) {
       const versions = versionsOf(secretId);
       const versionId = labelled(versions, label);
-      return versionId === undefined ? undefined : parseStoredSecret(versions.get(versionId)?.secretString);
+      return versionId === undefined ? undefined : versions.get(versionId)?.secretString;
     },
     versionIdAt: (secretId, label) => labelled(versionsOf(secretId), label),
     versionIds: (secretId) => [...versionsOf(secretId).keys()],
