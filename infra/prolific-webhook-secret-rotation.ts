@@ -18,12 +18,19 @@ import {
   TARGET_TIME_BUDGET_MS,
   WORKSPACE_ID_PATTERN,
   WORKSPACE_ID_RULE,
+  type SecretFormat,
 } from '../lambda/contract.js';
-import { createAlarmTopic, createOperationalAlarms, createStalenessAlarms, subscribeAlarmEmail } from './rotation-alarms.js';
+import {
+  allowCloudWatchToPublish,
+  createAlarmTopic,
+  createOperationalAlarms,
+  createStalenessAlarms,
+  subscribeAlarmEmail,
+} from './rotation-alarms.js';
 import { createRotationFunction } from './rotation-function.js';
 import { createHeartbeatSchedule, createRotationSchedule, createScheduleDelivery } from './rotation-schedules.js';
 import { scheduleInterval } from './schedule-interval.js';
-import { createApiTokenSecret, createWorkspaceSecret } from './workspace-secrets.js';
+import { createApiTokenSecret, createWorkspaceSecret, restrictTokenReads } from './workspace-secrets.js';
 
 /** One Prolific workspace whose webhook signing secret is rotated. */
 export interface ProlificWorkspace {
@@ -40,6 +47,13 @@ export interface ProlificWorkspace {
    * @default - the account's AWS managed key `aws/secretsmanager`
    */
   readonly encryptionKey?: IKey;
+  /**
+   * What the secret holds: `json` (`{"id", "value", "workspace_id", "rotated_at"}`; receivers read the key
+   * `value`) or `plain` (the bare signing secret, for adopted secrets whose readers expect exactly that).
+   * The function refuses to write JSON over an adopted plain value, so set `plain` for such a secret.
+   * @default 'json'
+   */
+  readonly format?: SecretFormat;
 }
 
 export interface ProlificWebhookSecretRotationProps {
@@ -152,10 +166,13 @@ export class ProlificWebhookSecretRotation extends Construct {
     for (const { workspaceId, secret, encryptionKey } of props.workspaces) {
       this.secrets.set(workspaceId, secret ?? createWorkspaceSecret(this, workspaceId, encryptionKey));
     }
-    this.apiTokenSecret = props.apiTokenSecret ?? createApiTokenSecret(this);
+    const apiTokenSecret = props.apiTokenSecret ?? createApiTokenSecret(this);
+    this.apiTokenSecret = apiTokenSecret;
+    validateDistinctSecrets(this.secrets, apiTokenSecret);
 
     const rotationFunction = createRotationFunction(this, {
       workspaceSecrets: this.secrets,
+      formats: new Map(props.workspaces.map(({ workspaceId, format }) => [workspaceId, format ?? 'json'])),
       apiTokenSecret: this.apiTokenSecret,
       prolificApiBaseUrl,
       serviceName,
@@ -163,6 +180,7 @@ export class ProlificWebhookSecretRotation extends Construct {
       logRetention: props.logRetention ?? DEFAULTS.logRetention,
     });
     this.function = rotationFunction.function;
+    if (props.apiTokenSecret === undefined) restrictTokenReads(apiTokenSecret, rotationFunction.role);
 
     const delivery = createScheduleDelivery(this, this.function);
     this.schedule = createRotationSchedule(this, delivery, { expression, enabled: scheduleEnabled });
@@ -177,6 +195,8 @@ export class ProlificWebhookSecretRotation extends Construct {
         functionDeadLetterQueue: rotationFunction.deadLetterQueue,
         scheduleGroup: delivery.scheduleGroup,
         scheduleDeadLetterQueue: delivery.deadLetterQueue,
+        metricsNamespace,
+        serviceName,
       }),
     );
     // While the schedule runs, a daily heartbeat reports each workspace's age and an alarm watches each.
@@ -191,6 +211,7 @@ export class ProlificWebhookSecretRotation extends Construct {
         }),
       );
     }
+    allowCloudWatchToPublish(this.alarmTopic, this.alarms);
   }
 
   /** The secret of a configured workspace. */
@@ -233,6 +254,31 @@ function validateWorkspaces(workspaces: readonly ProlificWorkspace[]): void {
           'for a secret the construct creates (import an existing secret with its key instead)',
       );
     }
+  }
+}
+
+/**
+ * Two workspaces with one secret, or a workspace whose secret is the token secret, would let a rotation
+ * write over the other. Compared by full ARN, else by name, where the values are known at synthesis.
+ */
+function validateDistinctSecrets(secrets: ReadonlyMap<string, secretsmanager.ISecret>, apiTokenSecret: secretsmanager.ISecret): void {
+  const identityOf = (secret: secretsmanager.ISecret) => {
+    const name = secret.secretName;
+    return Token.isUnresolved(name) ? undefined : name;
+  };
+  const tokenName = identityOf(apiTokenSecret);
+  const owners = new Map<string, string>();
+  for (const [workspaceId, secret] of secrets) {
+    const name = identityOf(secret);
+    if (name === undefined) continue;
+    if (name === tokenName) {
+      throw new Error(`workspaces: the secret of workspace "${workspaceId}" is the API token secret "${name}"; give it a secret of its own`);
+    }
+    const owner = owners.get(name);
+    if (owner !== undefined) {
+      throw new Error(`workspaces: workspaces "${owner}" and "${workspaceId}" have the same secret "${name}"; give each a secret of its own`);
+    }
+    owners.set(name, workspaceId);
   }
 }
 

@@ -1,4 +1,5 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -31,6 +32,27 @@ export function createAlarmTopic(scope: Construct): sns.Topic {
   return topic;
 }
 
+/**
+ * A topic policy replaces SNS's default one, and enforceSSL's policy holds only a Deny: without an Allow for
+ * CloudWatch, every alarm's notification would fail with "not authorized to perform: SNS:Publish". Scoped
+ * to this account's alarms, by their ARNs. A topic passed in (imported) keeps its own policy, which must
+ * admit CloudWatch in the same way (and, if encrypted, its key policy too).
+ */
+export function allowCloudWatchToPublish(topic: sns.ITopic, alarms: readonly cloudwatch.IAlarm[]): void {
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': Stack.of(topic).account },
+        ArnEquals: { 'aws:SourceArn': alarms.map((alarm) => alarm.alarmArn) },
+      },
+    }),
+  );
+}
+
 /** Subscribes an e-mail address to the alarm topic (the recipient confirms the subscription). */
 export function subscribeAlarmEmail(topic: sns.ITopic, email: string): void {
   const subscription = topic.addSubscription(new EmailSubscription(email));
@@ -42,12 +64,14 @@ export function subscribeAlarmEmail(topic: sns.ITopic, email: string): void {
   });
 }
 
-/** What the operational alarms watch: the function, the schedules' group and both dead-letter queues. */
+/** What the operational alarms watch: the function and its metrics, the schedules' group and both dead-letter queues. */
 export interface OperationalAlarmSources {
   readonly function: lambda.IFunction;
   readonly functionDeadLetterQueue: sqs.IQueue;
   readonly scheduleGroup: scheduler.IScheduleGroup;
   readonly scheduleDeadLetterQueue: sqs.IQueue;
+  readonly metricsNamespace: string;
+  readonly serviceName: string;
 }
 
 /** Alarms on a failed run, a failed invocation, and a schedule that could not reach the function. */
@@ -76,6 +100,19 @@ export function createOperationalAlarms(
     createAlarm(scope, topic, 'ScheduleTargetErrorsAlarm', {
       metric: sources.scheduleGroup.metricTargetErrors({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM }),
       description: 'EventBridge Scheduler got an error invoking the rotation function (it retries).',
+    }),
+    createAlarm(scope, topic, 'CurrentVersionMissingAlarm', {
+      metric: new cloudwatch.Metric({
+        namespace: sources.metricsNamespace,
+        metricName: METRIC_NAMES.currentVersionMissing,
+        dimensionsMap: { [SERVICE_DIMENSION]: sources.serviceName },
+        statistic: cloudwatch.Stats.SUM,
+        period: ALARM_PERIOD,
+      }),
+      description:
+        "A workspace's secret had no version labelled AWSCURRENT, so its receivers could verify no delivery. " +
+        'A sync or rotate run repairs it from Prolific (the log line with current_missing names the workspace); ' +
+        'find out who moved the labels by hand.',
     }),
   ];
 }

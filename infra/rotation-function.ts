@@ -8,13 +8,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ENVIRONMENT, INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../lambda/contract.js';
+import { ENVIRONMENT, INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS, type SecretFormat } from '../lambda/contract.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 
 /** What the rotation function is told (through its environment) and allowed to touch. */
 export interface RotationFunctionOptions {
   /** The secret of each workspace, by workspace id. */
   readonly workspaceSecrets: ReadonlyMap<string, secretsmanager.ISecret>;
+  /** What each workspace's secret holds, by workspace id. */
+  readonly formats: ReadonlyMap<string, SecretFormat>;
   readonly apiTokenSecret: secretsmanager.ISecret;
   readonly prolificApiBaseUrl: string;
   readonly serviceName: string;
@@ -22,9 +24,10 @@ export interface RotationFunctionOptions {
   readonly logRetention: logs.RetentionDays;
 }
 
-/** The rotation function and the queue that receives its failed asynchronous invocations. */
+/** The rotation function, its role, and the queue that receives its failed asynchronous invocations. */
 export interface RotationFunction {
   readonly function: NodejsFunction;
+  readonly role: iam.IRole;
   readonly deadLetterQueue: sqs.Queue;
 }
 
@@ -75,7 +78,7 @@ export function createRotationFunction(scope: Construct, options: RotationFuncti
   });
   acknowledgeFunctionFindings(fn);
   grantRotation(fn, [...options.workspaceSecrets.values()], options.apiTokenSecret);
-  return { function: fn, deadLetterQueue };
+  return { function: fn, role, deadLetterQueue };
 }
 
 /** Long enough for the worst case of every workspace, retries included, so no run is cut off half-way. */
@@ -85,10 +88,11 @@ function functionTimeout(workspaceCount: number): Duration {
 
 /** The variables `lambda/config.ts` reads. */
 function functionEnvironment(scope: Construct, options: RotationFunctionOptions): Record<string, string> {
-  const targets = [...options.workspaceSecrets].map(([workspaceId, secret]) => ({
-    workspaceId,
-    secretId: secretIdOf(secret),
-  }));
+  const targets = [...options.workspaceSecrets].map(([workspaceId, secret]) => {
+    const format = options.formats.get(workspaceId) ?? 'json';
+    // The default is left out, so a deployment without plain secrets keeps the environment it had.
+    return { workspaceId, secretId: secretIdOf(secret), ...(format === 'json' ? {} : { format }) };
+  });
   return {
     [ENVIRONMENT.targets]: Stack.of(scope).toJsonString(targets),
     [ENVIRONMENT.tokenSecretId]: secretIdOf(options.apiTokenSecret),
@@ -99,7 +103,8 @@ function functionEnvironment(scope: Construct, options: RotationFunctionOptions)
 }
 
 // Written out rather than Secret.grantRead/grantWrite: grantWrite adds secretsmanager:UpdateSecret, no
-// grant covers UpdateSecretVersionStage, and the token secret needs GetSecretValue alone.
+// grant covers UpdateSecretVersionStage, and the token secret needs GetSecretValue and DescribeSecret (to
+// resolve its ARN, so that no workspace's secret is the token secret under another name) alone.
 function grantRotation(
   fn: lambda.IFunction,
   workspaceSecrets: secretsmanager.ISecret[],
@@ -121,7 +126,7 @@ function grantRotation(
   principal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'ReadApiToken',
-      actions: ['secretsmanager:GetSecretValue'],
+      actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
       resources: [policyArnOf(apiTokenSecret)],
     }),
   );

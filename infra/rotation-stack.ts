@@ -1,4 +1,5 @@
-import { CfnOutput, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -20,12 +21,20 @@ export class ProlificWebhookSecretRotationStack extends Stack {
     const { settings } = props;
 
     this.rotation = new ProlificWebhookSecretRotation(this, 'Rotation', {
-      workspaces: settings.workspaces.map(({ workspaceId, existingSecret }) => ({
-        workspaceId,
-        secret: existingSecret === undefined ? undefined : this.importSecret(`ExistingSecret-${workspaceId}`, existingSecret),
-      })),
+      workspaces: settings.workspaces.map(({ workspaceId, existingSecret, encryptionKeyArn, format }) => {
+        const encryptionKey = encryptionKeyArn === undefined ? undefined : Key.fromKeyArn(this, `SecretKey-${workspaceId}`, encryptionKeyArn);
+        return existingSecret === undefined
+          ? { workspaceId, format, encryptionKey }
+          : { workspaceId, format, secret: this.importSecret(`ExistingSecret-${workspaceId}`, existingSecret, encryptionKey) };
+      }),
       apiTokenSecret:
-        settings.tokenSecret === undefined ? undefined : this.importSecret('ExistingApiTokenSecret', settings.tokenSecret),
+        settings.tokenSecret === undefined
+          ? undefined
+          : this.importSecret(
+              'ExistingApiTokenSecret',
+              settings.tokenSecret,
+              settings.tokenSecretKeyArn === undefined ? undefined : Key.fromKeyArn(this, 'ApiTokenSecretKey', settings.tokenSecretKeyArn),
+            ),
       schedule: ScheduleExpression.expression(settings.schedule, TimeZone.of(settings.timeZone)),
       scheduleEnabled: settings.scheduleEnabled,
       stalenessThreshold:
@@ -53,9 +62,17 @@ export class ProlificWebhookSecretRotationStack extends Stack {
     }
   }
 
-  private importSecret(id: string, reference: string): ISecret {
+  /** An existing secret by complete ARN or by name, with its customer-managed key when it has one. */
+  private importSecret(id: string, reference: string, encryptionKey: IKey | undefined): ISecret {
+    if (encryptionKey === undefined) {
+      return isSecretArn(reference) ? Secret.fromSecretCompleteArn(this, id, reference) : Secret.fromSecretNameV2(this, id, reference);
+    }
+    // By name, the ARN without its random suffix: grants then match exactly that secret's ARNs.
     return isSecretArn(reference)
-      ? Secret.fromSecretCompleteArn(this, id, reference)
-      : Secret.fromSecretNameV2(this, id, reference);
+      ? Secret.fromSecretAttributes(this, id, { secretCompleteArn: reference, encryptionKey })
+      : Secret.fromSecretAttributes(this, id, {
+          secretPartialArn: this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: reference, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          encryptionKey,
+        });
   }
 }

@@ -1,4 +1,5 @@
 import { RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -47,4 +48,22 @@ export function createApiTokenSecret(scope: Construct): secretsmanager.Secret {
       'them, so no function can; the deploy guide says how a person replaces the token.',
   });
   return secret;
+}
+
+/**
+ * A token that never expires and carries full permission on the Prolific account must not rest on IAM
+ * alone: the secret's own policy denies reading its value to everyone but the function's role, whatever
+ * their identity policies allow. People can still put a new token in (PutSecretValue is not denied).
+ */
+export function restrictTokenReads(secret: secretsmanager.ISecret, reader: iam.IRole): void {
+  secret.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'OnlyTheRotationFunctionReadsTheToken',
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: ['*'],
+      conditions: { StringNotEquals: { 'aws:PrincipalArn': reader.roleArn } },
+    }),
+  );
 }

@@ -60,6 +60,14 @@ export const API_TOKEN_PLACEHOLDER = 'REPLACE-WITH-YOUR-PROLIFIC-API-TOKEN';
  */
 export const TARGET_SECRET_PLACEHOLDER = 'Not synced yet: run the rotation function with {"action":"sync"}.';
 
+/**
+ * What a target secret's SecretString holds: `json` (the default), `{"id", "value", "workspace_id",
+ * "rotated_at"}` that receivers read the key `value` of; or `plain`, the bare signing secret, for adopted
+ * secrets whose readers expect exactly that.
+ */
+export const SECRET_FORMATS = ['json', 'plain'] as const;
+export type SecretFormat = (typeof SECRET_FORMATS)[number];
+
 /** The events the construct's schedules send. */
 export const SCHEDULED_ROTATION_EVENT = { action: 'rotate' } as const;
 /** The daily heartbeat: a read-only run that reports each workspace's age, so staleness can alarm. */

@@ -37,7 +37,11 @@ export function emitTargetMetrics(metrics: Metrics, result: TargetResult, now: D
   metrics.addDimension(WORKSPACE_DIMENSION, result.workspaceId);
   if (result.outcome === 'rotated' || result.outcome === 'resumed') metrics.addMetric(METRIC_NAMES.rotationSucceeded, MetricUnit.Count, 1);
   if (result.outcome === 'failed') metrics.addMetric(METRIC_NAMES.targetFailed, MetricUnit.Count, 1);
-  if (result.currentMissing) metrics.addMetric(METRIC_NAMES.currentVersionMissing, MetricUnit.Count, 1);
+  if (result.currentMissing) {
+    metrics.addMetric(METRIC_NAMES.currentVersionMissing, MetricUnit.Count, 1);
+    // Also without the workspace dimension: one alarm watches every workspace at once.
+    metrics.singleMetric().addMetric(METRIC_NAMES.currentVersionMissing, MetricUnit.Count, 1);
+  }
   if (result.lastRotatedAt !== null) {
     const ageSeconds = Math.max(0, Math.round((now.getTime() - Date.parse(result.lastRotatedAt)) / 1000));
     metrics.addMetric(METRIC_NAMES.secondsSinceLastRotation, MetricUnit.Seconds, ageSeconds);

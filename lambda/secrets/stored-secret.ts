@@ -2,8 +2,7 @@
 // function writes and receivers read (`value`); in the `plain` format, the bare signing secret, for
 // adopted secrets whose readers expect exactly that.
 
-export const SECRET_FORMATS = ['json', 'plain'] as const;
-export type SecretFormat = (typeof SECRET_FORMATS)[number];
+export { SECRET_FORMATS, type SecretFormat } from '../contract.js';
 
 /** The stored JSON. Receivers read `value`; `id` is Prolific's secret id; `rotated_at` is ISO 8601 UTC. */
 export interface StoredSecret {

@@ -2,19 +2,35 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
+/** Runs infra/app.ts as `cdk synth` does, with `context` as the CLI passes it; resolves to the failure, if any. */
+async function synthesize(context: Record<string, unknown>): Promise<{ code: number; stderr: string } | undefined> {
+  const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }) },
+  });
+  return run.then(
+    () => undefined,
+    (error: { code: number; stderr: string }) => error,
+  );
+}
+
 describe('the CDK app (infra/app.ts, as `cdk synth` runs it)', () => {
   it('stops with one readable line naming the missing context key, and no stack trace', async () => {
-    const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
-      env: { ...process.env, CDK_CONTEXT_JSON: '{}' },
-    });
-
-    const failure = await run.then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
-    );
+    const failure = await synthesize({});
 
     expect(failure?.code).toBe(1);
     expect(failure?.stderr.trim()).toMatch(/^Cannot synthesize ProlificWebhookSecretRotation\. Context key "workspaces" is required: .*-c workspaces=/);
     expect(failure?.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['twelve workspaces', { workspaces: Array.from({ length: 12 }, (_, index) => `ws-${index}`).join(',') }, /workspaces: at most 11 workspaces/],
+    ['an alarm e-mail that is not one', { workspaces: 'ws-a', alarmEmail: 'not-an-email' }, /alarmEmail must be an e-mail address, got "not-an-email"/],
+    ['a typo in a key', { workspaces: 'ws-a', shedule: 'rate(7 days)' }, /Context key "shedule" is not one this app reads/],
+  ])('item 15: stops on %s with one line naming the key, never a stack trace', async (_case, context, message) => {
+    const failure = await synthesize(context);
+
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr.trim().split('\n')).toHaveLength(1);
+    expect(failure?.stderr).toMatch(message);
   });
 });

@@ -101,7 +101,7 @@ describe('adopting existing secrets', () => {
     expect(statements).toContainEqual({
       Sid: 'ReadApiToken',
       Effect: 'Allow',
-      Action: 'secretsmanager:GetSecretValue',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
       Resource: TOKEN_ARN,
     });
   });
@@ -178,7 +178,7 @@ describe('schedule options', () => {
       State: 'DISABLED',
     });
     expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'SecondsSinceLastRotation' } })).toEqual({});
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
   });
 });
 
@@ -195,8 +195,8 @@ describe('notifications and API options', () => {
     // Assess
     template.resourceCountIs('AWS::SNS::Topic', 0);
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(5);
-    expect(construct.alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
+    expect(construct.alarms).toHaveLength(6);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
     }
@@ -353,3 +353,26 @@ describe('validation of props', () => {
     ).toThrow(/"ws-a" has both secret and encryptionKey/);
   });
 });
+
+describe('item 1: one secret is never two workspaces\' or the token\'s', () => {
+  it('refuses an adopted secret that is the token secret, named one way for each', () => {
+    expect(() =>
+      synthesizeConstruct({ workspaces: [] }, (stack) => ({
+        workspaces: [{ workspaceId: 'ws-a', secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'A', `${ACCOUNT_ARN_PREFIX}prolific/x-AbC123`) }],
+        apiTokenSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Token', 'prolific/x'),
+      })),
+    ).toThrow(/workspaces: the secret of workspace "ws-a" is the API token secret "prolific\/x"/);
+  });
+
+  it('refuses two workspaces adopting the same secret', () => {
+    expect(() =>
+      synthesizeConstruct({ workspaces: [] }, (stack) => ({
+        workspaces: [
+          { workspaceId: 'ws-a', secret: secretsmanager.Secret.fromSecretNameV2(stack, 'A', 'prolific/x') },
+          { workspaceId: 'ws-b', secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'B', `${ACCOUNT_ARN_PREFIX}prolific/x-AbC123`) },
+        ],
+      })),
+    ).toThrow(/workspaces: workspaces "ws-a" and "ws-b" have the same secret "prolific\/x"/);
+  });
+});
+

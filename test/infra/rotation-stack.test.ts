@@ -1,6 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_TOKEN_PLACEHOLDER, INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../../lambda/contract.js';
+import { API_TOKEN_PLACEHOLDER, INVOCATION_OVERHEAD_MS, TARGET_SECRET_PLACEHOLDER, TARGET_TIME_BUDGET_MS } from '../../lambda/contract.js';
 import type { ProlificWebhookSecretRotationStack } from '../../infra/rotation-stack.js';
 import { buildStack, getAtt, logicalIdAt, refTo, testApp } from './synth.js';
 
@@ -209,7 +209,7 @@ describe('the function role', () => {
           }),
           Match.objectEquals({
             Sid: 'ReadApiToken',
-            Action: 'secretsmanager:GetSecretValue',
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
             Effect: 'Allow',
             Resource: tokenRef(),
           }),
@@ -334,17 +334,29 @@ describe('the alarms', () => {
     });
   });
 
-  it('are the four operational alarms and one staleness alarm per workspace, nothing else', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + WORKSPACES.length);
+  it('are the five operational alarms and one staleness alarm per workspace, nothing else', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + WORKSPACES.length);
+  });
+
+  it('item 3: one alarm fires when any workspace had no version labelled AWSCURRENT', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'ProlificWebhookSecretRotation',
+      MetricName: 'CurrentVersionMissing',
+      Dimensions: [{ Name: 'service', Value: 'prolific-webhook-secret-rotation' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [topicRef()],
+    });
   });
 
   it('go to a topic that only accepts TLS publishers, with the e-mail subscribed', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [topicRef()],
       PolicyDocument: {
-        Statement: [
+        Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ],
+        ]),
       },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
@@ -352,6 +364,71 @@ describe('the alarms', () => {
       Endpoint: 'rotation-alarms@example.com',
       TopicArn: topicRef(),
     });
+  });
+});
+
+describe('item 10: every alarm reaches a person', () => {
+  it('each alarm action is a topic whose policy lets CloudWatch publish, for this account\'s alarms only', () => {
+    const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const alarms = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm');
+    const topicPolicies = Object.values(resources).filter((resource) => resource.Type === 'AWS::SNS::TopicPolicy');
+    expect(alarms.length).toBeGreaterThan(0);
+
+    for (const [alarmId, alarm] of alarms) {
+      const actions = alarm.Properties['AlarmActions'] as { Ref: string }[];
+      expect(actions.length).toBeGreaterThan(0);
+      for (const action of actions) {
+        const policy = topicPolicies.find((candidate) => JSON.stringify(candidate.Properties['Topics']) === JSON.stringify([action]));
+        const statements = (policy?.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+        const allow = statements.find(
+          (statement) => statement['Effect'] === 'Allow' && (statement['Principal'] as { Service?: string })?.Service === 'cloudwatch.amazonaws.com',
+        );
+        expect(allow).toMatchObject({
+          Action: 'sns:Publish',
+          Resource: action,
+          Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+        });
+        // The topic is not encrypted, so no key policy has to admit CloudWatch as well.
+        expect(resources[action.Ref]?.Properties['KmsMasterKeyId']).toBeUndefined();
+        expect((allow?.['Condition'] as { ArnEquals: { 'aws:SourceArn': unknown[] } }).ArnEquals['aws:SourceArn']).toContainEqual({
+          'Fn::GetAtt': [alarmId, 'Arn'],
+        });
+      }
+    }
+  });
+});
+
+describe('item 12: the API token secret', () => {
+  it('denies reading its value to everyone but the function\'s role, whatever IAM allows them', () => {
+    template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
+      SecretId: tokenRef(),
+      ResourcePolicy: {
+        Statement: [
+          {
+            Sid: 'OnlyTheRotationFunctionReadsTheToken',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: '*',
+            Condition: { StringNotEquals: { 'aws:PrincipalArn': getAtt(stack, 'Rotation/FunctionRole', 'Arn') } },
+          },
+        ],
+      },
+    });
+    template.resourceCountIs('AWS::SecretsManager::ResourcePolicy', 1);
+  });
+});
+
+describe('item 16: the placeholders', () => {
+  it('are pinned to the letter: a changed text would make CloudFormation overwrite a live secret', () => {
+    expect(API_TOKEN_PLACEHOLDER).toBe('REPLACE-WITH-YOUR-PROLIFIC-API-TOKEN');
+    expect(TARGET_SECRET_PLACEHOLDER).toBe('Not synced yet: run the rotation function with {"action":"sync"}.');
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: API_TOKEN_PLACEHOLDER });
+    for (const workspaceId of WORKSPACES) {
+      expect(template.toJSON().Resources[logicalIdAt(stack, `Rotation/Secret-${workspaceId}`)].Properties.SecretString).toBe(
+        TARGET_SECRET_PLACEHOLDER,
+      );
+    }
   });
 });
 
@@ -368,5 +445,46 @@ describe('the stack outputs', () => {
     expect(outputs['FunctionName']?.Value).toEqual(refTo(stack, 'Rotation/Function'));
     expect(outputs['AlarmTopicArn']?.Value).toEqual(refTo(stack, 'Rotation/AlarmTopic'));
     expect(JSON.stringify(outputs)).not.toMatch(/SecretString|resolve:secretsmanager/);
+  });
+});
+
+describe('adopted secrets from context', () => {
+  const KEY_ARN = 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const TOKEN_KEY_ARN = 'arn:aws:kms:eu-west-2:123456789012:key/9876abcd-12ab-34cd-56ef-1234567890ab';
+  const statementsOf = (adopted: Template) =>
+    Object.values(adopted.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => (policy as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement,
+    );
+
+  it('item 13: grants the customer-managed keys named for an adopted secret and the token secret', () => {
+    const adopted = Template.fromStack(
+      buildStack(
+        testApp({
+          workspaces: 'ws-a=prolific/webhook-a,ws-b',
+          secretKeys: `ws-a=${KEY_ARN}`,
+          tokenSecret: 'prolific/token',
+          tokenSecretKey: TOKEN_KEY_ARN,
+        }),
+      ),
+    );
+
+    const statements = statementsOf(adopted);
+    expect(statements).toContainEqual(expect.objectContaining({ Sid: 'UseTargetSecretKeys', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY_ARN }));
+    expect(statements).toContainEqual(expect.objectContaining({ Sid: 'UseApiTokenKey', Action: 'kms:Decrypt', Resource: TOKEN_KEY_ARN }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Sid: 'RotateTargetSecrets',
+        Resource: expect.arrayContaining(['arn:aws:secretsmanager:eu-west-2:123456789012:secret:prolific/webhook-a-??????']),
+      }),
+    );
+  });
+
+  it('item 14: tells the function which workspaces store the bare value', () => {
+    const adopted = Template.fromStack(buildStack(testApp({ workspaces: 'ws-a=prolific/bare,ws-b', secretFormats: 'ws-a=plain' })));
+
+    const variables = Object.values(adopted.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment.Variables;
+    const targets = JSON.stringify(variables.ROTATION_TARGETS);
+    expect(targets).toContain('\\"workspaceId\\":\\"ws-a\\",\\"secretId\\":\\"prolific/bare\\",\\"format\\":\\"plain\\"');
+    expect(targets).not.toMatch(/ws-b[^}]*format/);
   });
 });
