@@ -78,6 +78,9 @@ export function readStackSettings(node: Node): StackSettings {
     alarmEmail: readString(context('alarmEmail'), 'alarmEmail'),
   };
   scheduleInterval(settings.schedule, 'Context key "schedule"');
+  if (settings.tokenSecretKeyArn !== undefined && settings.tokenSecret === undefined) {
+    throw new Error('Context key "tokenSecretKey" is for an adopted token secret: give "tokenSecret" too (a created one uses the AWS managed key)');
+  }
   if (settings.scheduleEnabled && settings.schedule.startsWith('cron(') && settings.stalenessThresholdDays === undefined) {
     throw new Error(
       'Context key "stalenessThresholdDays" is required when "schedule" is a cron(...) expression: ' +

@@ -99,10 +99,11 @@ export const PROLIFIC_CALL_BUDGET_MS = 15_000;
 export const SECRETS_MANAGER_REQUEST_TIMEOUT_MS = 5_000;
 
 /**
- * Worst case for one target: up to five Prolific operations (resume/reconcile GET, POST, the GET that
- * settles an unanswered POST, the confirming GETs before and after promotion) plus Secrets Manager calls
- * with the SDK's retries. The construct sizes the function timeout from it; the function itself starts
- * each step by the time it has left (below), so a shorter timeout still does the work that fits.
+ * What the construct allows one target when it sizes the function timeout: four Prolific operations at
+ * their full budget (a GET, the POST, the GET that settles an unanswered POST, a confirming GET) plus
+ * Secrets Manager calls with the SDK's retries. The function itself cuts every call to the time it has
+ * left (below), so a slower run fails a step with DeadlineError rather than being cut off half-way, and a
+ * shorter timeout still does the work that fits.
  */
 export const TARGET_TIME_BUDGET_MS = 4 * PROLIFIC_CALL_BUDGET_MS + 15_000;
 

@@ -20,11 +20,12 @@ export const MIN_TIME_TO_ROTATE_MS = MIN_PROLIFIC_CALL_MS + STORE_RESERVE_MS + R
 export async function processTarget(target: RotationTarget, mode: RotationMode, deps: RotationDependencies): Promise<TargetResult> {
   const run: TargetRun = { target, msLeft: () => Infinity, now: () => new Date(), ...deps, step: 'pre-flight' };
   const readOnly = mode.dryRun || mode.action === 'status';
+  let currentMissing: { currentMissing?: true } = {};
   try {
     // 1. Pre-flight: the target secret must be readable before Prolific is touched.
     const versions = await run.store.describe(target.secretId);
     const current = versions.currentVersionId ? await run.store.readVersion(target.secretId, versions.currentVersionId) : undefined;
-    const currentMissing = hasNoCurrentVersion(versions) ? { currentMissing: true } : {};
+    if (hasNoCurrentVersion(versions)) currentMissing = { currentMissing: true };
 
     // 2. Resume: AWSPENDING on another version means an earlier run stopped between its write and its promotion.
     let active: ProlificSecret | undefined;
@@ -58,7 +59,8 @@ export async function processTarget(target: RotationTarget, mode: RotationMode, 
     const rotated = await storeAsCurrent(run, created, before?.id);
     return { ...targetResult(target, 'rotated', rotated.secret.id, rotated), ...currentMissing };
   } catch (error) {
-    return failedResult(target, run.step, error);
+    // A run that failed still says that receivers had no AWSCURRENT, so that condition alarms either way.
+    return { ...failedResult(target, run.step, error), ...currentMissing };
   }
 }
 

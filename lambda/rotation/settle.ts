@@ -49,6 +49,7 @@ export async function storeAsCurrent(run: TargetRun, secret: ProlificSecret, rep
       throw new RotationConflictError(`Prolific reports no active secret for workspace ${workspaceId} right after one was stored.`);
     }
     if (replaces !== undefined && active.id === replaces) {
+      run.step = 'rotate'; // nothing was rotated: what a failed POST means for receivers applies
       throw new RotationUnconfirmedError(
         `Prolific answered the POST for workspace ${workspaceId} with secret ${candidate.id}, but still lists ${replaces} as ` +
           'its active secret, so nothing was rotated; the answer was not made AWSCURRENT. Run {"action": "rotate"} again later.',
@@ -83,7 +84,8 @@ async function storePending(run: TargetRun, secret: ProlificSecret): Promise<Set
   if (!holdsSecret(onRecord, secret)) {
     throw new SecretStoreError(
       `Version ${versionId} of ${secretId} already exists and holds something other than Prolific's secret ${secret.id}; ` +
-        'Secrets Manager never changes a version. Someone wrote it by hand: remove its labels, then run {"action": "sync"}.',
+        'Secrets Manager never changes a version, so this secret cannot be stored under its id. Replace the secret in ' +
+        'the Prolific app (a new secret gets a new version id), then run {"action": "sync"}.',
       'ResourceExistsException',
     );
   }

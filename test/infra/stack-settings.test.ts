@@ -113,6 +113,7 @@ describe('readStackSettings', () => {
     ['item 15: an unknown context key (a typo)', { shedule: 'rate(7 days)' }, /Context key "shedule" is not one this app reads \(a typo\?\); its keys are workspaces, schedule,/],
     ['item 13: a key that is not a KMS key ARN', { secretKeys: 'ws-a=alias/my-key' }, /Context key "secretKeys \(ws-a\)" must be the ARN of a KMS key/],
     ['item 13: a key for a workspace not listed', { secretKeys: `ws-z=${KEY_ARN}` }, /Context key "secretKeys" names workspace "ws-z", which is not in "workspaces"/],
+    ['item 13: a token key without an adopted token secret', { tokenSecretKey: KEY_ARN }, /Context key "tokenSecretKey" is for an adopted token secret/],
     ['item 14: an unknown format', { secretFormats: 'ws-a=yaml' }, /Context key "secretFormats \(ws-a\)" must be one of json, plain/],
     [
       'item 1: a workspace secret that is the token secret, by ARN and by name',

@@ -365,8 +365,8 @@ describe('processTarget: outcomes follow the evidence', () => {
 
     const result = await run('rotate');
 
-    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'confirm', lastRotatedAt: null });
-    expect(result.error).toMatch(/^RotationUnconfirmedError: .*still lists secret-1 as its active secret/);
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'rotate', lastRotatedAt: null });
+    expect(result.error).toMatch(/^RotationUnconfirmedError: .*still lists secret-1 as its active secret.*Prolific's secret was not replaced/);
     expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(versionId);
     expect(store.versionIdAt(SECRET_ID, AWSPREVIOUS)).toBeUndefined();
     expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();
@@ -416,6 +416,16 @@ describe('processTarget: no version labelled AWSCURRENT (item 3)', () => {
     const result = await run('status');
 
     expect(result).toMatchObject({ outcome: 'would-heal', drift: true, currentMissing: true, versionId: null });
+  });
+
+  it('is still reported when the run fails, so the condition alarms either way', async () => {
+    prolific.before.getActiveSecret = () => {
+      throw new ProlificServerError('Prolific answered HTTP 500', 500);
+    };
+
+    const result = await run('sync');
+
+    expect(result).toMatchObject({ outcome: 'failed', currentMissing: true });
   });
 
   it('is repaired by sync, which still reports it so the repair raises an alarm', async () => {
