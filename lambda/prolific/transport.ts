@@ -44,58 +44,15 @@ export function operationName(request: ProlificRequest): string {
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  async function attempt(request: ProlificRequest, deadline: number): Promise<Attempt> {
-    const url = new URL(`${options.baseUrl}${request.path}`);
-    for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
-    const timeoutMs = Math.max(1, Math.min(options.requestTimeoutMs, deadline - options.now()));
-    let response: Response;
-    try {
-      response = await options.fetch(url, {
-        method: request.method,
-        headers: {
-          Authorization: `Token ${options.token}`,
-          Accept: 'application/json',
-          ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        // A redirect is not something Prolific's API does: answer it as an error rather than follow it
-        // (and carry the token) somewhere else.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      return { kind: 'no-answer', reason: describeNetworkError(error, timeoutMs), requestSent: !isConnectionRefused(error), cause: error };
-    }
-    try {
-      return { kind: 'answer', request, status: response.status, headers: response.headers, body: await response.text() };
-    } catch (error) {
-      return { kind: 'no-answer', reason: `the answer (HTTP ${response.status}) was cut short`, requestSent: true, cause: error };
-    }
-  }
-
-  /**
-   * The operation's budget: its own, cut short so that `reserveMs` of the invocation is left after it, and
-   * never less than one request's timeout (an operation that cannot wait for one answer is not started).
-   */
-  function budgetMs(request: ProlificRequest, reserveMs: number): number {
-    const left = options.timeLeftMs() - reserveMs;
-    const budget = Math.min(options.callBudgetMs, left);
-    if (left >= Math.min(options.requestTimeoutMs, options.callBudgetMs)) return budget;
-    throw new DeadlineError(
-      `${operationName(request)} for workspace ${request.workspaceId} was not sent: too little of the invocation was left ` +
-        `(${Math.max(0, Math.floor(budget / 1000))} s after keeping ${reserveMs / 1000} s for what follows). Raise the function timeout.`,
-    );
-  }
-
   async function send<T>(
     request: ProlificRequest,
     onAnswer: (answer: Answer) => Promise<T> | T,
     { reserveMs, settle }: { readonly reserveMs: number; readonly settle?: (attempt: Attempt) => Promise<T | undefined> },
   ): Promise<T> {
-    const callBudgetMs = budgetMs(request, reserveMs);
+    const callBudgetMs = budgetMs(options, request, reserveMs);
     const deadline = options.now() + callBudgetMs;
     for (let attemptNumber = 1; ; attemptNumber++) {
-      const result = await attempt(request, deadline);
+      const result = await attempt(options, request, deadline);
       if (result.kind === 'answer' && !isRetryableStatus(result.status)) return onAnswer(result);
       const settled = settle ? await settle(result) : undefined;
       if (settled !== undefined) return settled;
@@ -128,6 +85,50 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   return { send };
+}
+
+/** One HTTP request with the token and a timeout that ends by `deadline`. */
+async function attempt(options: TransportOptions, request: ProlificRequest, deadline: number): Promise<Attempt> {
+  const url = new URL(`${options.baseUrl}${request.path}`);
+  for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+  const timeoutMs = Math.max(1, Math.min(options.requestTimeoutMs, deadline - options.now()));
+  let response: Response;
+  try {
+    response = await options.fetch(url, {
+      method: request.method,
+      headers: {
+        Authorization: `Token ${options.token}`,
+        Accept: 'application/json',
+        ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      // A redirect is not something Prolific's API does: answer it as an error rather than follow it
+      // (and carry the token) somewhere else.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    return { kind: 'no-answer', reason: describeNetworkError(error, timeoutMs), requestSent: !isConnectionRefused(error), cause: error };
+  }
+  try {
+    return { kind: 'answer', request, status: response.status, headers: response.headers, body: await response.text() };
+  } catch (error) {
+    return { kind: 'no-answer', reason: `the answer (HTTP ${response.status}) was cut short`, requestSent: true, cause: error };
+  }
+}
+
+/**
+ * The operation's budget: its own, cut short so that `reserveMs` of the invocation is left after it, and
+ * never less than one request's timeout (an operation that cannot wait for one answer is not started).
+ */
+function budgetMs(options: TransportOptions, request: ProlificRequest, reserveMs: number): number {
+  const left = options.timeLeftMs() - reserveMs;
+  const budget = Math.min(options.callBudgetMs, left);
+  if (left >= Math.min(options.requestTimeoutMs, options.callBudgetMs)) return budget;
+  throw new DeadlineError(
+    `${operationName(request)} for workspace ${request.workspaceId} was not sent: too little of the invocation was left ` +
+      `(${Math.max(0, Math.floor(budget / 1000))} s after keeping ${reserveMs / 1000} s for what follows). Raise the function timeout.`,
+  );
 }
 
 function isRetryableStatus(status: number): boolean {
