@@ -5,11 +5,11 @@
 // signs with the pending secret; finishSecret makes it AWSCURRENT. A regular run that finds the pending
 // version (say, finishSecret never came) resumes it. Each step first applies the guards of AWS's own
 // rotation functions, so an event that RotateSecret did not start changes nothing.
-import { ConfigurationError, RotationConflictError, SecretStoreError } from '../errors.js';
+import { ConfigurationError, RotationConflictError } from '../errors.js';
 import { AWSCURRENT, AWSPENDING } from '../secrets/labels.js';
-import type { StoredVersion, TargetVersions } from '../secrets/store.js';
+import type { TargetVersions } from '../secrets/store.js';
 import { failedResult, targetResult } from './result.js';
-import { holdsSecret, readOnRecord, serialise, type OnRecord } from './stored-form.js';
+import { holdsSecret, readOnRecord, readVersionIfWritten, serialise, type OnRecord } from './stored-form.js';
 import type { NativeStep, Outcome, RotationDependencies, RotationTarget, TargetResult } from './types.js';
 
 export async function processNativeStep(
@@ -26,7 +26,7 @@ export async function processNativeStep(
     const versions = await store.describe(secretId);
     const stages = guardToken(versions);
     if (stages.includes(AWSCURRENT)) return done('unchanged', undefined);
-    const pending = readOnRecord(format, await readPendingVersion());
+    const pending = readOnRecord(format, await readVersionIfWritten(store, secretId, token));
 
     switch (step) {
       case 'createSecret': {
@@ -86,15 +86,5 @@ export async function processNativeStep(
       );
     }
     return stages;
-  }
-
-  /** The version stored under `token`: no value yet while RotateSecret's placeholder is all there is. */
-  async function readPendingVersion(): Promise<StoredVersion | undefined> {
-    try {
-      return await store.readVersion(secretId, token);
-    } catch (error) {
-      if (error instanceof SecretStoreError && error.awsErrorName === 'ResourceNotFoundException') return undefined;
-      throw error;
-    }
   }
 }

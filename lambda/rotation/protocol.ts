@@ -7,7 +7,7 @@ import type { ProlificSecret } from '../prolific/types.js';
 import type { StoredVersion, TargetVersions } from '../secrets/store.js';
 import { failedResult, targetResult, type CurrentVersion } from './result.js';
 import { storeAsCurrent, type Settled, type TargetRun } from './settle.js';
-import { formatConflict, holdsSecret, readOnRecord } from './stored-form.js';
+import { formatConflict, holdsSecret, readOnRecord, readVersionIfWritten } from './stored-form.js';
 import type { Outcome, RotationDependencies, RotationMode, RotationTarget, TargetResult } from './types.js';
 
 /** The least time left at which the POST is sent: the POST itself, then storing its answer. */
@@ -75,7 +75,8 @@ async function resumeCutOffRun(
 ): Promise<{ settled?: Settled; active: ProlificSecret | undefined }> {
   const { target, store, prolific } = run;
   run.step = 'resume';
-  const pending = await store.readVersion(target.secretId, pendingVersionId);
+  // A pending version with no value (a native rotation whose createSecret never wrote it) holds nothing.
+  const pending = await readVersionIfWritten(store, target.secretId, pendingVersionId);
   const active = await prolific.getActiveSecret(target.workspaceId);
   if (readOnly) return { active };
   if (active !== undefined && holdsSecret(readOnRecord(target.format, pending), active)) {
@@ -83,13 +84,13 @@ async function resumeCutOffRun(
     // The version made current may not be the pending one (Secrets Manager's own rotation names its
     // version itself, and a newer secret may have been stored instead). Its label must not stay behind
     // as a lock that every later run would "resume" instead of rotating.
-    if (settled.versionId !== pending.versionId) {
+    if (settled.versionId !== pendingVersionId) {
       run.step = 'resume';
-      await store.dropPending(target.secretId, pending.versionId);
+      await store.dropPending(target.secretId, pendingVersionId);
     }
     return { settled, active };
   }
-  await store.dropPending(target.secretId, pending.versionId);
+  await store.dropPending(target.secretId, pendingVersionId);
   return { active };
 }
 

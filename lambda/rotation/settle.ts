@@ -77,7 +77,7 @@ export async function storeAsCurrent(run: TargetRun, secret: ProlificSecret, rep
 async function storePending(run: TargetRun, secret: ProlificSecret): Promise<Settled> {
   const { workspaceId, secretId, format } = run.target;
   run.step = 'store';
-  const versionId = versionIdFor(workspaceId, secret.id);
+  const versionId = versionIdFor(workspaceId, secret.id, format);
   const now = run.now();
   const version = await run.store.putPending(secretId, serialise(format, secret, now), versionId);
   const onRecord = readOnRecord(format, version);

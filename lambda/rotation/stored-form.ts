@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { TARGET_SECRET_PLACEHOLDER } from '../contract.js';
 import type { ProlificSecret } from '../prolific/types.js';
-import type { StoredVersion } from '../secrets/store.js';
+import { SecretStoreError } from '../errors.js';
+import type { SecretStore, StoredVersion } from '../secrets/store.js';
 import { parseStoredSecret, type SecretFormat } from '../secrets/stored-secret.js';
 
 /** What a version holds, as the protocol compares it with Prolific's active secret. */
@@ -51,12 +52,27 @@ export function holdsSecret(onRecord: OnRecord | undefined, secret: ProlificSecr
 }
 
 /**
- * The Secrets Manager version id (ClientRequestToken) for a Prolific secret: derived from the workspace
- * and Prolific's secret id, so a retried or concurrent write of the same secret lands on the same
- * version instead of creating a second one.
+ * A labelled version as stored, or undefined while it holds no value yet: RotateSecret labels an empty
+ * version AWSPENDING before the rotation function writes it, and a createSecret that failed never does.
  */
-export function versionIdFor(workspaceId: string, prolificSecretId: string): string {
-  const hex = createHash('sha256').update(`${workspaceId}/${prolificSecretId}`).digest('hex');
+export async function readVersionIfWritten(store: SecretStore, secretId: string, versionId: string): Promise<StoredVersion | undefined> {
+  try {
+    return await store.readVersion(secretId, versionId);
+  } catch (error) {
+    if (error instanceof SecretStoreError && error.awsErrorName === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The Secrets Manager version id (ClientRequestToken) for a Prolific secret: derived from the workspace,
+ * Prolific's secret id and the format it is stored in, so a retried or concurrent write of the same secret
+ * lands on the same version instead of creating a second one (and a workspace whose format changed gets
+ * new versions, since Secrets Manager never changes one). The `json` form keeps the id it always had.
+ */
+export function versionIdFor(workspaceId: string, prolificSecretId: string, format: SecretFormat = 'json'): string {
+  const key = format === 'json' ? `${workspaceId}/${prolificSecretId}` : `${workspaceId}/${prolificSecretId}/${format}`;
+  const hex = createHash('sha256').update(key).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 

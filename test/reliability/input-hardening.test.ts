@@ -1,7 +1,8 @@
 // Hostile or broken invocation events (invariant 5: bad input gets a clear error). Each one is refused
 // with an InvalidEventError that names the field and is readable as printed (no raw control, invisible or
 // direction-changing character), and the refused invocation touches nothing: no call to Prolific or
-// Secrets Manager, no prototype change. Quick enough to run with `npm test`.
+// Secrets Manager, no prototype change. An empty event (`{}`, or none at all) is a status run, which
+// writes nothing and asks Prolific for nothing but its GET. Quick enough to run with `npm test`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, TEST_WORKSPACES, type Harness } from '../support/harness.js';
 
@@ -18,7 +19,17 @@ function nested(depth: number, leaf: unknown): unknown {
 
 const NOT_A_WORKSPACE_ID = /^Field "workspaceId" must be a Prolific workspace id \(1 to 128 letters, digits, "-" or "_"\); got /
 
+const NOT_AN_OBJECT = /^The event must be a JSON object such as \{"action": "rotate"\}/;
+
 const HOSTILE_EVENTS: readonly [string, unknown, RegExp][] = [
+  // Not an object at all
+  ['null', null, NOT_AN_OBJECT],
+  ['an empty array', [], NOT_AN_OBJECT],
+  ['an array holding a valid event', [{ action: 'rotate' }], NOT_AN_OBJECT],
+  ['a string', 'rotate', NOT_AN_OBJECT],
+  ['a JSON string of a valid event', '{"action": "rotate"}', NOT_AN_OBJECT],
+  ['a number', 42, NOT_AN_OBJECT],
+  ['a boolean', true, NOT_AN_OBJECT],
   // Oversized
   ['a 5 kB workspace id', { action: 'rotate', workspaceId: 'a'.repeat(5_000) }, /^The event is larger than 4096 bytes/],
   ['a 1 MB event', { action: 'rotate', dryRun: false, padding: 'x'.repeat(1_000_000) }, /^The event is larger than 4096 bytes/],
@@ -90,6 +101,25 @@ describe('input hardening', () => {
     expect(Object.prototype).not.toHaveProperty('polluted');
     expect(Object.prototype).not.toHaveProperty('action');
     h.assertNoSecretLeaked(error);
+  });
+
+  // No event at all never reaches the function as undefined: middy hands the handler {} instead.
+  it.each([
+    ['{} (a console "Test" with an empty event)', {}],
+    ['no event at all (undefined)', undefined],
+  ])('takes %s as a status run that writes nothing', async (_name, event) => {
+    const callsBefore = { prolific: h.prolific.calls.length, secretsManager: h.secretsManager.calls.length };
+    const storedBefore = h.secretsManager.versions(h.secretIdFor(WORKSPACE));
+
+    const { report, error } = await h.invoke(event);
+
+    expect(error).toBeUndefined();
+    expect(report).toMatchObject({ action: 'status', dryRun: false, results: [{ workspaceId: WORKSPACE, outcome: 'unchanged', drift: false }] });
+    const writes = h.secretsManager.calls.slice(callsBefore.secretsManager).filter((call) => !['DescribeSecret', 'GetSecretValue'].includes(call.operation));
+    expect(writes).toEqual([]);
+    expect(h.prolific.calls.slice(callsBefore.prolific).map((call) => call.method)).toEqual(['GET']);
+    expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE))).toEqual(storedBefore);
+    h.assertNoSecretLeaked(report);
   });
 
   it('still rotates after every refused event', async () => {

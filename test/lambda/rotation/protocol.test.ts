@@ -209,6 +209,18 @@ describe('processTarget: resume', () => {
     expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();
   });
 
+  it('drops a pending version that holds no value (a native createSecret that never wrote it) and carries on', async () => {
+    const versionId = storeInSync();
+    store.seed(SECRET_ID, 'rotate-secret-token', undefined, [AWSPENDING]);
+
+    const status = await run('status');
+    const rotate = await run('rotate');
+
+    expect(status).toMatchObject({ outcome: 'unchanged', versionId });
+    expect(rotate.outcome).toBe('rotated');
+    expect(store.calls).toContain('dropPending rotate-secret-token');
+  });
+
   it('drops a stale pending version, then reconciles and rotates as usual', async () => {
     storeInSync();
     prolific.replace(WORKSPACE);

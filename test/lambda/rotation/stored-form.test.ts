@@ -13,6 +13,11 @@ describe('stored form', () => {
     expect(versionIdFor('ws', 'secret-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 
+  it('derives another version id for the plain format, and keeps the one the json format always had', () => {
+    expect(versionIdFor('ws', 'secret-1', 'json')).toBe(versionIdFor('ws', 'secret-1'));
+    expect(versionIdFor('ws', 'secret-1', 'plain')).not.toBe(versionIdFor('ws', 'secret-1'));
+  });
+
   it('compares by both id and value', () => {
     const stored = { value: 'v', prolificSecretId: 'i', rotatedAt: undefined };
     expect(holdsSecret(stored, { id: 'i', value: 'v', workspaceId: 'w' })).toBe(true);

@@ -8,6 +8,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { createHandler, type RotationReport } from '../../../lambda/handler.js';
+import { WRITE_CHECK } from '../../../lambda/secrets/labels.js';
 import { captureOutput } from '../../support/capture-output.js';
 import { clocklessProlific } from '../../support/clockless-prolific.js';
 import type { Harness } from '../../support/harness.js';
@@ -17,6 +18,8 @@ import { fakeContext } from '../../support/invocation.js';
 export interface ObservedCall {
   readonly service: 'Prolific' | 'SecretsManager';
   readonly operation: string;
+  /** PutSecretValue only: the labels the write asks for (VersionStages). */
+  readonly labels?: readonly string[];
 }
 
 export interface CutOffPoint {
@@ -27,37 +30,55 @@ export interface CutOffPoint {
 }
 
 const isProlific = (call: ObservedCall) => call.service === 'Prolific';
+const isGet = (call: ObservedCall) => isProlific(call) && call.operation === 'GET';
 const made = (earlier: readonly ObservedCall[], operation: string) => earlier.some((call) => call.operation === operation);
+/** The throwaway write a rotation makes before its POST, to prove it may write the secret. */
+const isWriteCheck = (call: ObservedCall) => call.operation === 'PutSecretValue' && (call.labels ?? []).includes(WRITE_CHECK);
+/** A write of a Prolific secret (as AWSPENDING), not the write check. */
+const isSecretWrite = (call: ObservedCall) => call.operation === 'PutSecretValue' && !isWriteCheck(call);
+/** The calls made after the first write of a Prolific secret. */
+const afterSecretWrite = (earlier: readonly ObservedCall[]) => {
+  const write = earlier.findIndex(isSecretWrite);
+  return write === -1 ? [] : earlier.slice(write + 1);
+};
 
 /**
- * The points of a rotation a Lambda timeout can fall after: pre-flight, the reconcile GET, the POST,
- * storing AWSPENDING, moving AWSCURRENT, removing AWSPENDING. Each names the first call of the next
- * step; in a run that starts in sync, the first PutSecretValue and UpdateSecretVersionStage are the
- * rotation's own.
+ * The points of a rotation a Lambda timeout can fall after, in the order a run that starts in sync makes
+ * its calls: pre-flight, the reconcile GET, the write check, the POST, the write of the new secret as
+ * AWSPENDING, the GET that confirms it, moving AWSCURRENT, removing AWSPENDING, the GET that confirms
+ * again. Each names the first call of the next step.
  */
 export const CUT_OFF_POINTS = {
   afterPreFlight: {
-    description: 'after pre-flight (token, DescribeSecret, AWSCURRENT read)',
+    description: 'after pre-flight (token, identities, DescribeSecret, AWSCURRENT read)',
     isFirstCallAfter: (call) => isProlific(call),
   },
   afterReconcileGet: {
-    description: 'after the reconcile GET, before the POST',
-    isFirstCallAfter: (call) => isProlific(call) && call.operation === 'POST',
+    description: 'after the reconcile GET, before the write check',
+    isFirstCallAfter: (_call, earlier) => earlier.some(isGet),
+  },
+  afterWriteCheck: {
+    description: 'after the write check, before the POST',
+    isFirstCallAfter: (_call, earlier) => earlier.some(isWriteCheck),
   },
   afterPost: {
     description: 'after the POST (Prolific acted, nothing stored)',
-    isFirstCallAfter: (call) => call.operation === 'PutSecretValue',
+    isFirstCallAfter: (_call, earlier) => made(earlier, 'POST'),
   },
   afterPutSecretValue: {
-    description: 'after PutSecretValue (AWSPENDING stored, not promoted)',
-    isFirstCallAfter: (_call, earlier) => made(earlier, 'PutSecretValue'),
+    description: 'after PutSecretValue (AWSPENDING stored, not confirmed)',
+    isFirstCallAfter: (_call, earlier) => earlier.some(isSecretWrite),
+  },
+  afterConfirmingGet: {
+    description: 'after the GET that confirms AWSPENDING, before the promotion',
+    isFirstCallAfter: (_call, earlier) => afterSecretWrite(earlier).some(isGet),
   },
   afterCurrentMoved: {
     description: 'after AWSCURRENT moved, before AWSPENDING was removed',
     isFirstCallAfter: (_call, earlier) => made(earlier, 'UpdateSecretVersionStage'),
   },
   afterPromotion: {
-    description: 'after the promotion, before the confirming GET',
+    description: 'after the promotion, before the GET that confirms again',
     isFirstCallAfter: (call, earlier) => isProlific(call) && made(earlier, 'UpdateSecretVersionStage'),
   },
 } satisfies Record<string, CutOffPoint>;
@@ -135,7 +156,11 @@ function createFence(point: CutOffPoint): Fence {
     fetch: (input, init) => pass({ service: 'Prolific', operation: init?.method ?? 'GET' }, () => fetch(input, init)),
     guard(client) {
       client.middlewareStack.add(
-        (next, context) => (args) => pass({ service: 'SecretsManager', operation: (context.commandName ?? '').replace(/Command$/, '') }, () => next(args)),
+        (next, context) => (args) => {
+          const { VersionStages: labels } = args.input as { VersionStages?: string[] };
+          const operation = (context.commandName ?? '').replace(/Command$/, '');
+          return pass({ service: 'SecretsManager', operation, ...(labels === undefined ? {} : { labels }) }, () => next(args));
+        },
         { step: 'initialize', name: 'cutOffFence' },
       );
       return client;

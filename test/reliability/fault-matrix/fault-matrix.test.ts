@@ -1,6 +1,7 @@
 // The fault matrix: each row of scenarios.ts drives the real handler over loopback against the Prolific
-// and Secrets Manager stand-ins, then checks the run's outcome and error, that invariant 1 (AWSCURRENT
-// holds Prolific's active secret) holds again after at most one further run (invariant 2), that no secret
+// and Secrets Manager stand-ins, then checks the run's outcome and error (and, where the row says, fields
+// of its report, its metrics and whether AWSPENDING was left behind), that invariant 1 (AWSCURRENT holds
+// Prolific's active secret) holds again after at most one further run (invariant 2), that no secret
 // Prolific issued was lost, and that no secret value or token appeared in logs, results or errors
 // (invariant 4). Once every row has played, the report table (report-table.ts) is printed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +42,8 @@ describe('the matrix runner', () => {
   const postWriteFailure: Scenario = {
     name: 'PutSecretValue denied after the POST',
     group: 'Secrets Manager',
-    storeFaults: [{ operation: 'PutSecretValue', error: 'AccessDeniedException', times: Infinity }],
+    // The first PutSecretValue, the write check, passes; every later one fails.
+    storeFaults: [{ operation: 'PutSecretValue', error: 'AccessDeniedException', afterCalls: 1, times: Infinity }],
     expected: { outcome: 'failed', error: 'SecretStoreError', step: 'store', replaced: 1, message: /AccessDeniedException/ },
     recovery: { runs: 1, event: { action: 'sync' }, outcome: 'healed' },
   };
@@ -75,6 +77,23 @@ describe('the matrix runner', () => {
     expect(run.unmet[0]).toMatch(/^run: expected failed: SecretStoreError at confirm, got failed: SecretStoreError at store/);
     expect(run.unmet[1]).toMatch(/^run: error message does not match \/ThrottlingException\//);
     expect(run.unmet[2]).toBe('run: Prolific replaced the secret 1 time(s), expected 0');
+  });
+
+  it('reports a field of the report, a metric or an AWSPENDING that differs from the row', async () => {
+    const run = await runScenario({
+      name: 'a status run with no AWSCURRENT, expected wrongly',
+      group: 'Secrets Manager',
+      startingState: 'no AWSCURRENT',
+      event: { action: 'status' },
+      expected: { outcome: 'would-heal', replaced: 0, result: { currentMissing: false }, metrics: ['RotationSucceeded'], pendingLeft: true },
+      recovery: { runs: 1, event: { action: 'sync' }, outcome: 'healed' },
+    });
+
+    expect(run.unmet).toEqual([
+      'run: expected currentMissing false in the report, got true',
+      'run: metric RotationSucceeded was not emitted',
+      'run: expected AWSPENDING left on a version of its own, got the opposite',
+    ]);
   });
 
   it('counts a token that shows up in the output as a leak', async () => {

@@ -1,12 +1,16 @@
 // Plays one row of the fault matrix against the real handler over loopback, and says which of the
 // row's expectations the run did not meet. Shared by fault-matrix.test.ts and report.ts.
-import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { RotationReport } from '../../../lambda/handler.js';
+import { versionIdFor } from '../../../lambda/rotation/stored-form.js';
+import type { TargetResult } from '../../../lambda/rotation/types.js';
+import { AWSCURRENT } from '../../../lambda/secrets/labels.js';
 import { parseStoredSecret } from '../../../lambda/secrets/stored-secret.js';
 import { startHarness, type Harness } from '../../support/harness.js';
 import type { InvocationOutcome } from '../../support/invocation.js';
+import { targetState } from '../runs/checks.js';
 import { CUT_OFF_POINTS, invokeUntilCutOff, type CutOffRun } from './cut-off.js';
-import { WORKSPACE, type ExpectedRun, type Scenario, type StartingState } from './scenarios.js';
+import { EARLIER_ROTATED_AT, NATIVE_TOKEN, WORKSPACE, type ExpectedDetails, type ExpectedRun, type Scenario, type StartingState } from './scenarios.js';
 
 export interface ScenarioRun {
   /** What the scenario's run did, e.g. `rotated`, `failed: ProlificServerError at reconcile`, `cut off`. */
@@ -50,9 +54,13 @@ async function play(h: Harness, scenario: Scenario): Promise<ScenarioRun> {
   injectFaults(h, scenario);
   const issuedBefore = h.prolific.issuedValues().length;
   const callsBefore = h.prolific.calls.length + h.secretsManager.calls.length;
+  const outputBefore = h.output.length;
 
   // Act: the scenario's run, in a new execution environment so no cache from the preparation hides a fault.
-  const event = scenario.event ?? ROTATE;
+  const event =
+    scenario.nativeStep === undefined
+      ? (scenario.event ?? ROTATE)
+      : { Step: scenario.nativeStep, SecretId: h.secretIdFor(WORKSPACE), ClientRequestToken: NATIVE_TOKEN };
   let run: InvocationOutcome | CutOffRun;
   if (scenario.cutOff === undefined) {
     h.coldStart();
@@ -67,6 +75,8 @@ async function play(h: Harness, scenario: Scenario): Promise<ScenarioRun> {
   const inSyncAfterRun = h.inSync(WORKSPACE);
   const observed = observe(h, run);
   unmet.push(...unmetByRun(scenario.expected, observed, replaced, touchedAnything));
+  const runOutput = 'output' in run ? run.output : h.output.slice(outputBefore);
+  unmet.push(...unmetDetails(h, scenario.expected, run.report, runOutput));
 
   // Recover: the fault is gone (a timeout or a configuration fix also means a new execution environment).
   h.prolific.clearFaults();
@@ -74,6 +84,7 @@ async function play(h: Harness, scenario: Scenario): Promise<ScenarioRun> {
   if (scenario.tokenSecretValue !== undefined) await putToken(h, h.prolific.token);
   restoreEnv();
   if (scenario.env !== undefined || scenario.cutOff !== undefined) h.coldStart();
+  if (scenario.recovery.personFirst === 'replaces the secret in the Prolific app') h.prolific.replaceSecret(WORKSPACE);
   const recovery = await invoke(scenario.recovery.event);
   const recoveryOutcome = observe(h, recovery).outcome;
   if (recoveryOutcome !== scenario.recovery.outcome) {
@@ -100,9 +111,30 @@ async function play(h: Harness, scenario: Scenario): Promise<ScenarioRun> {
 type Invoke = (event: unknown) => Promise<InvocationOutcome>;
 
 async function prepare(h: Harness, state: StartingState, invoke: Invoke): Promise<void> {
+  if (state === 'plain, then opened to JSON') return adoptPlainThenOpenToJson(h, invoke);
   const sync = await invoke({ action: 'sync' });
   if (sync.error || !h.inSync(WORKSPACE)) throw new Error(`Could not prepare the scenario: the first sync failed (${sync.error?.message})`);
+  const secretId = h.secretIdFor(WORKSPACE);
   if (state === 'drifted') h.prolific.replaceSecret(WORKSPACE);
+  if (state === 'native rotation started') h.secretsManager.startRotation(secretId, NATIVE_TOKEN);
+  if (state === 'no AWSCURRENT') {
+    const current = h.secretsManager.versions(secretId).find((version) => version.stages.includes(AWSCURRENT));
+    await h.secretsManager.client().send(
+      new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: AWSCURRENT, RemoveFromVersionId: current?.versionId }),
+    );
+    if (h.secretsManager.valueAt(secretId) !== undefined) throw new Error('Could not prepare the scenario: AWSCURRENT is still there');
+  }
+  if (state === 'active secret stored earlier') {
+    const { id, value, workspace_id } = h.prolific.replaceSecret(WORKSPACE);
+    await h.secretsManager.client().send(
+      new PutSecretValueCommand({
+        SecretId: secretId,
+        SecretString: JSON.stringify({ id, value, workspace_id, rotated_at: EARLIER_ROTATED_AT }),
+        ClientRequestToken: versionIdFor(WORKSPACE, id),
+        VersionStages: [],
+      }),
+    );
+  }
   if (state === 'stale pending') {
     // A rotation whose promotion fails (both SDK attempts) leaves its new secret at AWSPENDING; Prolific then moves on.
     h.secretsManager.injectFault({ operation: 'UpdateSecretVersionStage', error: 'InternalServiceError', times: 2 });
@@ -112,6 +144,24 @@ async function prepare(h: Harness, state: StartingState, invoke: Invoke): Promis
     if (pending === undefined) throw new Error('Could not prepare the scenario: no AWSPENDING was left behind');
     h.prolific.replaceSecret(WORKSPACE);
   }
+}
+
+/**
+ * Adopts the target in the `plain` format and syncs it (the bare value lands under the derived version
+ * id), then opens it to JSON as SecretFormatError advises: `{}` as AWSCURRENT, the workspace configured
+ * `json` again, in a new execution environment.
+ */
+async function adoptPlainThenOpenToJson(h: Harness, invoke: Invoke): Promise<void> {
+  const secretId = h.secretIdFor(WORKSPACE);
+  const restoreEnv = changeEnv(h, { ROTATION_TARGETS: JSON.stringify([{ workspaceId: WORKSPACE, secretId, format: 'plain' }]) });
+  h.coldStart();
+  const sync = await invoke({ action: 'sync' });
+  restoreEnv();
+  h.coldStart();
+  if (sync.error || h.secretsManager.valueAt(secretId) !== h.prolific.activeSecret(WORKSPACE)?.value) {
+    throw new Error(`Could not prepare the scenario: the sync in the plain format failed (${sync.error?.message})`);
+  }
+  await h.secretsManager.client().send(new PutSecretValueCommand({ SecretId: secretId, SecretString: '{}' }));
 }
 
 function injectFaults(h: Harness, scenario: Scenario): void {
@@ -181,6 +231,41 @@ function unmetByRun(expected: ExpectedRun, observed: Observed, replaced: number,
 }
 
 /**
+ * What the run must also report or leave behind (the row's `result`, `metrics` and `pendingLeft`), and,
+ * for every run that succeeded, that its report tells when AWSCURRENT was rotated as AWSCURRENT records it.
+ */
+function unmetDetails(h: Harness, expected: ExpectedDetails, report: RotationReport | undefined, output: readonly string[]): string[] {
+  const unmet: string[] = [];
+  const result = report?.results.find((line) => line.workspaceId === WORKSPACE);
+  for (const [field, value] of Object.entries(expected.result ?? {})) {
+    const got = result?.[field as keyof TargetResult];
+    if (got !== value) unmet.push(`run: expected ${field} ${JSON.stringify(value)} in the report, got ${JSON.stringify(got)}`);
+  }
+  const recordedAt = h.currentSecret(WORKSPACE)?.rotated_at ?? null;
+  if (result !== undefined && result.lastRotatedAt !== recordedAt) {
+    unmet.push(`run: reported lastRotatedAt ${result.lastRotatedAt}, but AWSCURRENT records rotated_at ${recordedAt}`);
+  }
+  const emitted = new Set(output.flatMap((chunk) => chunk.split('\n')).flatMap(metricNames));
+  for (const metric of expected.metrics ?? []) {
+    if (!emitted.has(metric)) unmet.push(`run: metric ${metric} was not emitted`);
+  }
+  if (expected.pendingLeft !== undefined) {
+    const { pendingLeft } = targetState(h.prolific, h.secretsManager, { workspaceId: WORKSPACE, secretId: h.secretIdFor(WORKSPACE) });
+    if (pendingLeft !== expected.pendingLeft) {
+      unmet.push(`run: expected ${expected.pendingLeft ? 'AWSPENDING left on a version of its own' : 'no AWSPENDING left apart from AWSCURRENT'}, got the opposite`);
+    }
+  }
+  return unmet;
+}
+
+/** The metrics an output line emits: the names its CloudWatch embedded-metric-format directive declares. */
+function metricNames(line: string): string[] {
+  if (!line.startsWith('{') || !line.includes('"_aws"')) return [];
+  const directive = (JSON.parse(line) as { _aws?: { CloudWatchMetrics?: { Metrics?: { Name: string }[] }[] } })._aws;
+  return (directive?.CloudWatchMetrics ?? []).flatMap((entry) => (entry.Metrics ?? []).map((metric) => metric.Name));
+}
+
+/**
  * "Prolific's active secret was never lost", precisely: every secret Prolific issued for the workspace
  * during the scenario (the first one, drift made in the Prolific app, and each POST's) is held by some
  * version of the target secret at the end. So none was replaced before it was stored: no POST on top of
@@ -188,8 +273,11 @@ function unmetByRun(expected: ExpectedRun, observed: Observed, replaced: number,
  * AWSCURRENT.
  */
 function secretWasKept(h: Harness): boolean {
+  // A version holds a secret in the JSON shape, or as the bare value (the `plain` format).
   const stored = new Set(
-    h.secretsManager.versions(h.secretIdFor(WORKSPACE)).map((version) => parseStoredSecret(version.secretString)?.value),
+    h.secretsManager
+      .versions(h.secretIdFor(WORKSPACE))
+      .map((version) => parseStoredSecret(version.secretString)?.value ?? version.secretString),
   );
   return h.prolific.issuedValues().every((value) => stored.has(value));
 }

@@ -21,9 +21,10 @@ function recoveredIn(run: ScenarioRun): string {
 }
 
 function recoveryRun(scenario: Scenario): string {
-  const { event, outcome } = scenario.recovery;
+  const { event, outcome, personFirst } = scenario.recovery;
   const action = (event as { action?: unknown }).action;
-  return `${typeof action === 'string' ? action : JSON.stringify(event)} -> ${outcome}`;
+  const run = `${typeof action === 'string' ? action : JSON.stringify(event)} -> ${outcome}`;
+  return personFirst === undefined ? run : `a person ${personFirst}, then ${run}`;
 }
 
 function table(rows: readonly (readonly string[])[]): string[] {

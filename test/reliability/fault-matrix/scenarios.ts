@@ -3,7 +3,7 @@
 // fault must do. The vitest suite (fault-matrix.test.ts) and the report (report.ts) both play every row
 // with runScenario (play-scenario.ts), so the report shows exactly what the tests check.
 import { API_TOKEN_PLACEHOLDER } from '../../../lambda/contract.js';
-import type { Outcome, RotationStep } from '../../../lambda/rotation/types.js';
+import type { NativeStep, Outcome, RotationStep, TargetResult } from '../../../lambda/rotation/types.js';
 import type { ProlificFaultRule } from '../../standins/prolific.js';
 import type { SecretsManagerFault } from '../../standins/secrets-manager.js';
 import { TEST_WORKSPACES } from '../../support/harness.js';
@@ -21,7 +21,27 @@ export type StartingState =
   /** In sync, then someone replaced the secret in the Prolific app. */
   | 'drifted'
   /** An earlier run stored AWSPENDING and never promoted it, and Prolific has replaced that secret since. */
-  | 'stale pending';
+  | 'stale pending'
+  /** In sync, then someone took AWSCURRENT off its version by hand: no version carries it. */
+  | 'no AWSCURRENT'
+  /**
+   * Drifted, and Prolific's active secret is stored already, unlabelled, under its derived version id,
+   * with `rotated_at` EARLIER_ROTATED_AT (an earlier run wrote it, then lost its AWSPENDING).
+   */
+  | 'active secret stored earlier'
+  /**
+   * Adopted in the `plain` format and synced (the bare value stored under the derived version id), then
+   * opened to JSON as SecretFormatError advises: `{}` put as AWSCURRENT, the workspace configured `json`.
+   */
+  | 'plain, then opened to JSON'
+  /** In sync, then Secrets Manager's RotateSecret labelled a new, empty version NATIVE_TOKEN AWSPENDING. */
+  | 'native rotation started';
+
+/** The version id of Secrets Manager's own rotation in the rows that play one of its steps. */
+export const NATIVE_TOKEN = '5e1f0c2a-7b3d-4e9f-8a61-0c2d4e6f8a0b';
+
+/** The `rotated_at` of the version that the starting state 'active secret stored earlier' writes. */
+export const EARLIER_ROTATED_AT = '2020-01-01T00:00:00.000Z';
 
 /** A Secrets Manager fault on the token secret or on the target secret (default: any secret). */
 export interface StoreFault extends Omit<SecretsManagerFault, 'secretId'> {
@@ -29,15 +49,27 @@ export interface StoreFault extends Omit<SecretsManagerFault, 'secretId'> {
 }
 
 /** What the scenario's run must do. `replaced`: how many times Prolific replaced the secret during it. */
-export type ExpectedRun =
-  /** The invocation succeeds and the target ends with this outcome. */
-  | { readonly outcome: Exclude<Outcome, 'failed'>; readonly replaced: number }
-  /** The target fails: the invocation ends in RotationFailedError naming this error, at this step. */
-  | { readonly outcome: 'failed'; readonly error: string; readonly step: RotationStep; readonly message: RegExp; readonly replaced: number }
-  /** The invocation is refused with this error before anything is read or written (no call to either service). */
-  | { readonly outcome: 'rejected'; readonly error: 'ConfigurationError' | 'InvalidEventError'; readonly message: RegExp }
-  /** A Lambda timeout stops the run (see `cutOff`). */
-  | { readonly outcome: 'cut off'; readonly replaced: number };
+export type ExpectedRun = ExpectedDetails &
+  (
+    /** The invocation succeeds and the target ends with this outcome. */
+    | { readonly outcome: Exclude<Outcome, 'failed'>; readonly replaced: number }
+    /** The target fails: the invocation ends in RotationFailedError naming this error, at this step. */
+    | { readonly outcome: 'failed'; readonly error: string; readonly step: RotationStep; readonly message: RegExp; readonly replaced: number }
+    /** The invocation is refused with this error before anything is read or written (no call to either service). */
+    | { readonly outcome: 'rejected'; readonly error: 'ConfigurationError' | 'InvalidEventError'; readonly message: RegExp }
+    /** A Lambda timeout stops the run (see `cutOff`). */
+    | { readonly outcome: 'cut off'; readonly replaced: number }
+  );
+
+/** What else a row may require of its run, beyond its outcome. */
+export interface ExpectedDetails {
+  /** Fields of the target's line of the report (a run that succeeded). */
+  readonly result?: Partial<Pick<TargetResult, 'currentMissing' | 'drift' | 'lastRotatedAt'>>;
+  /** Metrics the run must emit. */
+  readonly metrics?: readonly string[];
+  /** Whether AWSPENDING sits on a version other than AWSCURRENT once the run is over. */
+  readonly pendingLeft?: boolean;
+}
 
 /**
  * The run after the fault is gone (faults cleared, configuration and token fixed). `runs` is how many runs
@@ -45,6 +77,8 @@ export type ExpectedRun =
  */
 export interface Recovery {
   readonly runs: 0 | 1;
+  /** What a person does first, as the run's error asks, when no run alone can repair what the fault left. */
+  readonly personFirst?: 'replaces the secret in the Prolific app';
   readonly event: unknown;
   readonly outcome: Exclude<Outcome, 'failed'>;
 }
@@ -64,6 +98,8 @@ export interface Scenario {
   readonly tokenSecretValue?: string;
   /** @default {"action": "rotate"}, the schedule's event */
   readonly event?: unknown;
+  /** The run is this step of Secrets Manager's own rotation, for the target's ARN and NATIVE_TOKEN (instead of `event`). */
+  readonly nativeStep?: NativeStep;
   readonly expected: ExpectedRun;
   readonly recovery: Recovery;
 }
@@ -77,6 +113,10 @@ const HEALED_BY_NEXT_ROTATION: Recovery = { runs: 1, event: ROTATE, outcome: 'ro
 
 const ALWAYS = Infinity;
 const OTHER_WORKSPACE = 'ffffffffffffffffffffffff';
+/** A secret Prolific never issued, as a 201 that did not come from Prolific would carry it. */
+const NEVER_ACTIVE_SECRET = { id: 'never-active-secret', value: 'a-value-prolific-never-issued', workspace_id: WORKSPACE };
+/** The rotation's first PutSecretValue is the write check; this lets it pass and faults the write after the POST. */
+const AFTER_THE_WRITE_CHECK = 1;
 
 const prolific: Scenario[] = [
   {
@@ -187,11 +227,20 @@ const prolific: Scenario[] = [
     recovery: { runs: 1, event: SYNC, outcome: 'healed' },
   },
   {
-    name: '500 on the confirming GET after the new secret was stored',
+    name: '500 on the confirming GET after the new secret was made AWSCURRENT',
     group: 'Prolific',
-    prolificFaults: [{ method: 'GET', skip: 1, fault: { kind: 'status', status: 500 }, times: ALWAYS }],
+    // GETs: reconcile, the confirmation before the promotion, then this one after it.
+    prolificFaults: [{ method: 'GET', skip: 2, fault: { kind: 'status', status: 500 }, times: ALWAYS }],
     expected: { outcome: 'failed', error: 'ProlificServerError', step: 'confirm', replaced: 1, message: /HTTP 500 to GET .*run \{"action": "sync"\} now/ },
     recovery: STILL_IN_SYNC,
+  },
+  {
+    name: '500 on the confirming GET after the new secret was stored as AWSPENDING, before its promotion',
+    group: 'Prolific',
+    prolificFaults: [{ method: 'GET', skip: 1, fault: { kind: 'status', status: 500 }, times: ALWAYS }],
+    expected: { outcome: 'failed', error: 'ProlificServerError', step: 'confirm', replaced: 1, pendingLeft: true,
+      message: /HTTP 500 to GET .*run \{"action": "sync"\} now/ },
+    recovery: { runs: 1, event: ROTATE, outcome: 'resumed' },
   },
   {
     name: 'a hang past the timeout on every GET',
@@ -322,13 +371,30 @@ const prolific: Scenario[] = [
       message: /POST .*the body is not JSON.*Prolific's secret was not replaced, unless the error says it may have been/ },
     recovery: STILL_IN_SYNC,
   },
+  {
+    // Answered in Prolific's place: Prolific never acts, so it keeps listing the secret the POST was meant
+    // to replace. The answer is written as AWSPENDING, the GET does not confirm it, and its label goes.
+    name: 'item 5: the POST answers 201 with a secret Prolific never lists as active',
+    group: 'Prolific',
+    prolificFaults: [{ method: 'POST', fault: { kind: 'body', status: 201, body: JSON.stringify(NEVER_ACTIVE_SECRET) } }],
+    expected: { outcome: 'failed', error: 'RotationUnconfirmedError', step: 'rotate', replaced: 0, pendingLeft: false,
+      message: /answered the POST .* with secret never-active-secret, but still lists \w+ as its active secret, so nothing was rotated; the answer was not made AWSCURRENT/ },
+    recovery: STILL_IN_SYNC,
+  },
 ];
 
 const secretsManager: Scenario[] = [
   {
-    name: 'ThrottlingException once on PutSecretValue',
+    name: 'ThrottlingException once on the write check',
     group: 'Secrets Manager',
     storeFaults: [{ operation: 'PutSecretValue', error: 'ThrottlingException' }],
+    expected: { outcome: 'rotated', replaced: 1 },
+    recovery: STILL_IN_SYNC,
+  },
+  {
+    name: 'ThrottlingException once on PutSecretValue right after the POST',
+    group: 'Secrets Manager',
+    storeFaults: [{ operation: 'PutSecretValue', error: 'ThrottlingException', afterCalls: AFTER_THE_WRITE_CHECK }],
     expected: { outcome: 'rotated', replaced: 1 },
     recovery: STILL_IN_SYNC,
   },
@@ -341,25 +407,52 @@ const secretsManager: Scenario[] = [
     recovery: STILL_IN_SYNC,
   },
   {
-    name: 'InternalServiceError (500) on PutSecretValue right after the POST',
+    name: 'InternalServiceError (500) on every PutSecretValue: the write check fails, no POST',
     group: 'Secrets Manager',
     storeFaults: [{ operation: 'PutSecretValue', error: 'InternalServiceError', times: ALWAYS }],
+    expected: { outcome: 'failed', error: 'SecretStoreError', step: 'write-check', replaced: 0,
+      message: /PutSecretValue .*InternalServiceError.*Prolific was not asked to replace the secret/ },
+    recovery: STILL_IN_SYNC,
+  },
+  {
+    name: 'InternalServiceError (500) on PutSecretValue right after the POST (the write check passed)',
+    group: 'Secrets Manager',
+    storeFaults: [{ operation: 'PutSecretValue', error: 'InternalServiceError', afterCalls: AFTER_THE_WRITE_CHECK, times: ALWAYS }],
     expected: { outcome: 'failed', error: 'SecretStoreError', step: 'store', replaced: 1, message: /PutSecretValue .*InternalServiceError.*run \{"action": "sync"\} now/ },
     recovery: HEALED_BY_NEXT_ROTATION,
   },
   {
-    name: 'AccessDeniedException on PutSecretValue right after the POST',
+    name: 'item 6: PutSecretValue denied (IAM): the write check fails, no POST',
     group: 'Secrets Manager',
     storeFaults: [{ operation: 'PutSecretValue', error: 'AccessDeniedException', times: ALWAYS }],
+    expected: { outcome: 'failed', error: 'SecretStoreError', step: 'write-check', replaced: 0,
+      message: /PutSecretValue .*AccessDeniedException.*needs secretsmanager:PutSecretValue.*Prolific was not asked to replace the secret/ },
+    recovery: STILL_IN_SYNC,
+  },
+  {
+    name: 'AccessDeniedException on PutSecretValue right after the POST (the write check passed)',
+    group: 'Secrets Manager',
+    storeFaults: [{ operation: 'PutSecretValue', error: 'AccessDeniedException', afterCalls: AFTER_THE_WRITE_CHECK, times: ALWAYS }],
     expected: { outcome: 'failed', error: 'SecretStoreError', step: 'store', replaced: 1,
       message: /PutSecretValue .*AccessDeniedException.*needs secretsmanager:PutSecretValue.*run \{"action": "sync"\} now/ },
     recovery: { runs: 1, event: SYNC, outcome: 'healed' },
   },
   {
+    // RotateSecret's AWSPENDING version stays empty: the next regular run must get past it.
+    name: "item 6 in Secrets Manager's rotation: createSecret's write check denied, no POST; the next run rotates",
+    group: 'Secrets Manager',
+    startingState: 'native rotation started',
+    nativeStep: 'createSecret',
+    storeFaults: [{ operation: 'PutSecretValue', error: 'AccessDeniedException', times: ALWAYS }],
+    expected: { outcome: 'failed', error: 'SecretStoreError', step: 'createSecret', replaced: 0,
+      message: /PutSecretValue .*AccessDeniedException.*needs secretsmanager:PutSecretValue/ },
+    recovery: STILL_IN_SYNC,
+  },
+  {
     name: 'AccessDeniedException on the promotion after the write',
     group: 'Secrets Manager',
     storeFaults: [{ operation: 'UpdateSecretVersionStage', error: 'AccessDeniedException', times: ALWAYS }],
-    expected: { outcome: 'failed', error: 'SecretStoreError', step: 'store', replaced: 1,
+    expected: { outcome: 'failed', error: 'SecretStoreError', step: 'confirm', replaced: 1, pendingLeft: true,
       message: /UpdateSecretVersionStage .*AccessDeniedException.*needs secretsmanager:UpdateSecretVersionStage/ },
     recovery: { runs: 1, event: ROTATE, outcome: 'resumed' },
   },
@@ -367,7 +460,8 @@ const secretsManager: Scenario[] = [
     name: 'AccessDeniedException removing AWSPENDING after AWSCURRENT moved',
     group: 'Secrets Manager',
     storeFaults: [{ operation: 'UpdateSecretVersionStage', error: 'AccessDeniedException', afterCalls: 1, times: ALWAYS }],
-    expected: { outcome: 'failed', error: 'SecretStoreError', step: 'store', replaced: 1, message: /UpdateSecretVersionStage .*AccessDeniedException/ },
+    expected: { outcome: 'failed', error: 'SecretStoreError', step: 'confirm', replaced: 1, pendingLeft: false,
+      message: /UpdateSecretVersionStage .*AccessDeniedException/ },
     recovery: STILL_IN_SYNC,
   },
   {
@@ -413,9 +507,17 @@ const secretsManager: Scenario[] = [
     recovery: STILL_IN_SYNC,
   },
   {
-    name: 'KMS: EncryptionFailure on PutSecretValue right after the POST',
+    name: 'item 6: KMS GenerateDataKey denied (EncryptionFailure on every PutSecretValue): the write check fails, no POST',
     group: 'Secrets Manager',
     storeFaults: [{ operation: 'PutSecretValue', error: 'EncryptionFailure', times: ALWAYS }],
+    expected: { outcome: 'failed', error: 'SecretStoreError', step: 'write-check', replaced: 0,
+      message: /PutSecretValue .*EncryptionFailure.*kms:GenerateDataKey.*Prolific was not asked to replace the secret/ },
+    recovery: STILL_IN_SYNC,
+  },
+  {
+    name: 'KMS: EncryptionFailure on PutSecretValue right after the POST (the write check passed)',
+    group: 'Secrets Manager',
+    storeFaults: [{ operation: 'PutSecretValue', error: 'EncryptionFailure', afterCalls: AFTER_THE_WRITE_CHECK, times: ALWAYS }],
     expected: { outcome: 'failed', error: 'SecretStoreError', step: 'store', replaced: 1, message: /PutSecretValue .*EncryptionFailure.*kms:GenerateDataKey/ },
     recovery: { runs: 1, event: SYNC, outcome: 'healed' },
   },
@@ -433,6 +535,47 @@ const secretsManager: Scenario[] = [
     expected: { outcome: 'rotated', replaced: 1 },
     recovery: STILL_IN_SYNC,
   },
+  {
+    name: 'item 3: no version labelled AWSCURRENT: status reports it',
+    group: 'Secrets Manager',
+    startingState: 'no AWSCURRENT',
+    event: { action: 'status' },
+    expected: { outcome: 'would-heal', replaced: 0, result: { currentMissing: true, drift: true, lastRotatedAt: null }, metrics: ['CurrentVersionMissing'] },
+    recovery: { runs: 1, event: SYNC, outcome: 'healed' },
+  },
+  {
+    name: 'item 3: no version labelled AWSCURRENT: sync repairs it',
+    group: 'Secrets Manager',
+    startingState: 'no AWSCURRENT',
+    event: SYNC,
+    expected: { outcome: 'healed', replaced: 0, result: { currentMissing: true }, metrics: ['CurrentVersionMissing'] },
+    recovery: STILL_IN_SYNC,
+  },
+  {
+    name: 'item 3: no version labelled AWSCURRENT: rotate repairs it, then rotates',
+    group: 'Secrets Manager',
+    startingState: 'no AWSCURRENT',
+    expected: { outcome: 'rotated', replaced: 1, result: { currentMissing: true }, metrics: ['CurrentVersionMissing'] },
+    recovery: STILL_IN_SYNC,
+  },
+  {
+    name: 'item 4: the derived version id already holds the same secret with another rotated_at: it is made current as it is',
+    group: 'Secrets Manager',
+    startingState: 'active secret stored earlier',
+    event: SYNC,
+    expected: { outcome: 'healed', replaced: 0, result: { lastRotatedAt: EARLIER_ROTATED_AT } },
+    recovery: STILL_IN_SYNC,
+  },
+  {
+    // Found by this matrix: the plain format stored the bare value under the id JSON would use, so opening the
+    // secret to JSON failed at store for good. The plain format now derives version ids of its own.
+    name: 'item 4: a workspace moved from the plain format to JSON is healed into JSON (the formats never share a version id)',
+    group: 'Secrets Manager',
+    startingState: 'plain, then opened to JSON',
+    event: SYNC,
+    expected: { outcome: 'healed', replaced: 0, pendingLeft: false },
+    recovery: STILL_IN_SYNC,
+  },
 ];
 
 const cutOffs: Scenario[] = [
@@ -444,10 +587,17 @@ const cutOffs: Scenario[] = [
     recovery: STILL_IN_SYNC,
   },
   {
-    name: 'cut off after the reconcile GET',
+    name: 'cut off after the reconcile GET, before the write check',
     group: 'cut-off',
     cutOff: 'afterReconcileGet',
     expected: { outcome: 'cut off', replaced: 0 },
+    recovery: STILL_IN_SYNC,
+  },
+  {
+    name: 'cut off after the write check, before the POST',
+    group: 'cut-off',
+    cutOff: 'afterWriteCheck',
+    expected: { outcome: 'cut off', replaced: 0, pendingLeft: false },
     recovery: STILL_IN_SYNC,
   },
   {
@@ -465,10 +615,17 @@ const cutOffs: Scenario[] = [
     recovery: { runs: 1, event: SYNC, outcome: 'healed' },
   },
   {
-    name: 'cut off after PutSecretValue',
+    name: 'cut off after PutSecretValue, before the confirming GET',
     group: 'cut-off',
     cutOff: 'afterPutSecretValue',
-    expected: { outcome: 'cut off', replaced: 1 },
+    expected: { outcome: 'cut off', replaced: 1, pendingLeft: true },
+    recovery: { runs: 1, event: ROTATE, outcome: 'resumed' },
+  },
+  {
+    name: 'cut off after the confirming GET, before the promotion',
+    group: 'cut-off',
+    cutOff: 'afterConfirmingGet',
+    expected: { outcome: 'cut off', replaced: 1, pendingLeft: true },
     recovery: { runs: 1, event: ROTATE, outcome: 'resumed' },
   },
   {
@@ -479,11 +636,21 @@ const cutOffs: Scenario[] = [
     recovery: STILL_IN_SYNC,
   },
   {
-    name: 'cut off after the promotion, before the confirming GET',
+    name: 'cut off after the promotion, before the GET that confirms again',
     group: 'cut-off',
     cutOff: 'afterPromotion',
     expected: { outcome: 'cut off', replaced: 1 },
     recovery: STILL_IN_SYNC,
+  },
+  {
+    // Prolific replaced its secret and nothing holds it; RotateSecret's AWSPENDING version stays empty.
+    name: "cut off in Secrets Manager's createSecret after the POST; the next scheduled run recovers",
+    group: 'cut-off',
+    startingState: 'native rotation started',
+    nativeStep: 'createSecret',
+    cutOff: 'afterPost',
+    expected: { outcome: 'cut off', replaced: 1 },
+    recovery: HEALED_BY_NEXT_ROTATION,
   },
   {
     name: "cut off after a heal's PutSecretValue",
@@ -533,6 +700,14 @@ const configuration: Scenario[] = [
     event: { action: 'sync', workspaceId: OTHER_WORKSPACE },
     expected: { outcome: 'rejected', error: 'InvalidEventError',
       message: new RegExp(`Field "workspaceId" names ${OTHER_WORKSPACE}, which is not configured; configured: ${WORKSPACE}`) },
+    recovery: STILL_IN_SYNC,
+  },
+  {
+    name: 'item 8: a createSecret that RotateSecret never started changes nothing',
+    group: 'configuration',
+    nativeStep: 'createSecret',
+    expected: { outcome: 'failed', error: 'ConfigurationError', step: 'createSecret', replaced: 0, pendingLeft: false,
+      message: /does not have Secrets Manager rotation enabled, so this createSecret event did not come from its rotation\. Nothing was changed/ },
     recovery: STILL_IN_SYNC,
   },
   {

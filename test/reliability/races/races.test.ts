@@ -7,7 +7,10 @@
 // invariant 4 (no secret value or token in logs, errors or results) mean:
 // - each run succeeds, or fails with one of the two errors the design allows under contention:
 //   RotationConflictError (Prolific's secret kept changing through all its settle rounds) or an
-//   InvalidParameterException on a label move (AWSCURRENT kept moving through all its retries);
+//   InvalidParameterException on a label move (AWSCURRENT kept moving through all its retries). Not
+//   RotationUnconfirmedError: a run fails with it only when, after its own POST, Prolific still lists the
+//   secret that POST replaced; another run's POST can only put a newer secret in its place (Prolific never
+//   brings an old id back), which the run then stores or runs out of rounds on (RotationConflictError);
 // - if every run succeeded, AWSCURRENT holds Prolific's active secret and no AWSPENDING is left over;
 // - if some run failed (loudly: its invocation ended in an error), one further run, alone, restores that;
 // - no secret value or the token appears in anything the runs printed or returned.
@@ -201,24 +204,37 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
   const TOKEN = '3c1d2e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
   const native = (h: Harness, Step: string) => ({ Step, SecretId: h.secretIdFor(WORKSPACE), ClientRequestToken: TOKEN });
 
-  /** Holds this client's `nth` call of `commandName` until release(); `reached` resolves once it is held. */
+  /**
+   * Holds this client's `nth` call of `commandName` until release(). `reached(invocation)` resolves once
+   * the call is held, and rejects if the invocation finishes first (it never made that call): a test
+   * waits for the call or for the end of the run that should make it, never forever.
+   */
   function holdCall(client: SecretsManagerClient, commandName: string, nth: number) {
     let calls = 0;
     let release = () => {};
-    let reached = () => {};
+    let markHeld = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));
-    const held = new Promise<void>((resolve) => (reached = resolve));
+    const held = new Promise<void>((resolve) => (markHeld = resolve));
     client.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === commandName && ++calls === nth) {
-          reached();
+          markHeld();
           await released;
         }
         return next(args);
       },
       { step: 'initialize', name: 'holdCall' },
     );
-    return { reached: held, release };
+    const reached = (invocation: Promise<InvocationOutcome>) =>
+      Promise.race([
+        held,
+        invocation.then((outcome) => {
+          throw new Error(
+            `The run finished after ${calls} ${commandName} call(s), before its call ${nth} could be held: ${outcome.error?.message ?? 'it succeeded'}`,
+          );
+        }),
+      ]);
+    return { reached, release };
   }
 
   // Found by the randomized sequences: finishSecret checked Prolific, then a concurrent rotation replaced
@@ -226,14 +242,16 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
   it('finishSecret fails loudly instead of making a secret Prolific no longer accepts AWSCURRENT, and one sync heals', async () => {
     const h = (loneHarness = await startHarness({ workspaces: [WORKSPACE] }));
     const client = h.secretsManager.client();
-    // finishSecret's second DescribeSecret is the one promote() makes right before moving AWSCURRENT.
-    const hold = holdCall(client, 'DescribeSecretCommand', 2);
+    // finishSecret's DescribeSecrets, in a new execution environment: the token secret's and the target's
+    // identities, the step's own, then the one promote() makes right before moving AWSCURRENT.
+    const hold = holdCall(client, 'DescribeSecretCommand', 4);
 
     const { value: outcomes, output } = await capturingOutput(async () => {
       await h.invoke({ action: 'sync' });
+      h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
       for (const step of ['createSecret', 'setSecret', 'testSecret']) await h.invoke(native(h, step));
       const finishing = invoke(createHandler({ env: h.env, secretsManager: client }), native(h, 'finishSecret'), fakeContext());
-      await hold.reached;
+      await hold.reached(finishing);
       const resumed = await h.invoke({ action: 'rotate' });
       const rotated = await h.invoke({ action: 'rotate' });
       hold.release();
@@ -257,12 +275,14 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
   it('a native rotation whose write lands after a concurrent sync leaves no lock: the next run resumes once, the one after rotates', async () => {
     const h = (loneHarness = await startHarness({ workspaces: [WORKSPACE] }));
     const client = h.secretsManager.client();
-    const hold = holdCall(client, 'PutSecretValueCommand', 1);
+    // createSecret's PutSecretValues: the write check, then the new secret under the token.
+    const hold = holdCall(client, 'PutSecretValueCommand', 2);
 
     const { value: outcomes, output } = await capturingOutput(async () => {
       await h.invoke({ action: 'sync' });
+      h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
       const creating = invoke(createHandler({ env: h.env, secretsManager: client }), native(h, 'createSecret'), fakeContext());
-      await hold.reached;
+      await hold.reached(creating);
       const synced = await h.invoke({ action: 'sync', workspaceId: WORKSPACE });
       hold.release();
       const created = await creating;
