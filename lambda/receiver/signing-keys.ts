@@ -2,7 +2,8 @@
 // and cached. Values stay inside this module and the verifier: nothing here logs or returns one to a caller.
 import { DescribeSecretCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { versionWithStage } from '../secrets/labels.js';
-import { parseStoredSecret, type StoredSecret } from '../secrets/stored-secret.js';
+import { parseStoredSecret, type SecretFormat } from '../secrets/stored-secret.js';
+import { ReceiverSecretError } from './errors.js';
 
 export type SigningStage = 'AWSCURRENT' | 'AWSPENDING' | 'AWSPREVIOUS';
 
@@ -21,59 +22,56 @@ export interface SigningKeys {
 export interface SigningKeySource {
   /** The keys to verify with at `now`: from the cache while it is fresh, else read again. */
   keysAt(now: Date): Promise<SigningKeys>;
-  /** Reads again after a signature mismatch, at most once per cache period; undefined when that read is used up. */
+  /** Reads again after a signature mismatch, at most once per re-read interval; undefined when that read is used up. */
   rereadAfterMismatch(now: Date): Promise<readonly SigningKey[] | undefined>;
 }
 
 export interface SigningKeySourceOptions {
   readonly client: SecretsManagerClient;
   readonly secretId: string;
+  readonly format: SecretFormat;
   readonly cacheSeconds: number;
+  readonly mismatchRereadSeconds: number;
   readonly previousGraceSeconds: number;
 }
 
-/** The receiver's secret cannot be read at all. The message names the secret and the permissions, never a value. */
-export class ReceiverSecretError extends Error {
-  /** The AWS error name, e.g. `AccessDeniedException`, or `Unknown`. */
-  readonly awsErrorName: string;
-
-  constructor(message: string, awsErrorName: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ReceiverSecretError';
-    this.awsErrorName = awsErrorName;
-  }
+/** A signing secret read from one version, and when it was rotated in (for AWSPREVIOUS's grace period). */
+interface VersionKey {
+  readonly value: string;
+  readonly rotatedAt: string | undefined;
 }
 
-/** What one read found under each label; a version that is not the stored shape counts as absent. */
+/** What one read found under each label; a version that does not hold a signing secret counts as absent. */
 interface SecretVersions {
   readonly readAt: number;
-  readonly current: StoredSecret | undefined;
-  readonly pending: StoredSecret | undefined;
-  readonly previous: StoredSecret | undefined;
+  readonly current: VersionKey | undefined;
+  readonly pending: VersionKey | undefined;
+  readonly previous: VersionKey | undefined;
 }
 
 export function createSigningKeySource(options: SigningKeySourceOptions): SigningKeySource {
   const { client, secretId } = options;
   const cacheMs = options.cacheSeconds * 1000;
+  const rereadMs = options.mismatchRereadSeconds * 1000;
   const graceMs = options.previousGraceSeconds * 1000;
   let cached: SecretVersions | undefined;
   let reading: Promise<SecretVersions> | undefined;
   let lastMismatchReadAt = Number.NEGATIVE_INFINITY;
 
-  /** The version under `stage`, parsed; undefined when the label moved away since DescribeSecret. */
-  async function readStage(stage: SigningStage): Promise<StoredSecret | undefined> {
+  /** The version under `stage`, read in the secret's format; undefined when the label moved away since DescribeSecret. */
+  async function readStage(stage: SigningStage): Promise<VersionKey | undefined> {
     try {
       const output = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
-      return parseStoredSecret(output.SecretString);
+      return keyOf(options.format, output.SecretString, output.CreatedDate);
     } catch (error) {
       if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
       throw readError(secretId, 'GetSecretValue', error);
     }
   }
 
-  function withinGrace(current: StoredSecret | undefined, now: number): boolean {
+  function withinGrace(current: VersionKey | undefined, now: number): boolean {
     // An unknown or unparseable rotation time gives no grace (NaN compares false).
-    return now - Date.parse(current?.rotated_at ?? '') < graceMs;
+    return now - Date.parse(current?.rotatedAt ?? '') < graceMs;
   }
 
   async function readVersions(now: number): Promise<SecretVersions> {
@@ -118,13 +116,23 @@ export function createSigningKeySource(options: SigningKeySourceOptions): Signin
 
   async function rereadAfterMismatch(now: Date): Promise<readonly SigningKey[] | undefined> {
     const at = now.getTime();
-    // A flood of bad signatures must not turn into a flood of Secrets Manager calls.
-    if (at - lastMismatchReadAt < cacheMs) return undefined;
+    // A flood of bad signatures must not turn into a flood of Secrets Manager calls; yet the interval is
+    // short, so that one forged request cannot keep genuine deliveries signed with a new secret out for long.
+    if (at - lastMismatchReadAt < rereadMs) return undefined;
     lastMismatchReadAt = at;
     return usableKeys(await read(at), at);
   }
 
   return { keysAt, rereadAfterMismatch };
+}
+
+/** The signing secret a version holds in `format`: the JSON's `value` and `rotated_at`, or the bare value. */
+function keyOf(format: SecretFormat, secretString: string | undefined, createdDate: Date | undefined): VersionKey | undefined {
+  if (format === 'plain') {
+    return secretString === undefined || secretString === '' ? undefined : { value: secretString, rotatedAt: createdDate?.toISOString() };
+  }
+  const stored = parseStoredSecret(secretString);
+  return stored && { value: stored.value, rotatedAt: stored.rotated_at };
 }
 
 function readError(secretId: string, operation: string, error: unknown): ReceiverSecretError {

@@ -2,23 +2,32 @@
 // rotations (docs/receivers.md). Signature = base64(HMAC-SHA256(key = the secret's `value` as UTF-8,
 // message = the X-Prolific-Request-Timestamp header followed by the body)).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretFormat } from '../secrets/stored-secret.js';
 import { reserialisedBodies } from './reserialised-body.js';
 import { createSigningKeySource, type SigningKey, type SigningStage } from './signing-keys.js';
 
-export { ReceiverSecretError, type SigningStage } from './signing-keys.js';
+export type { SigningStage } from './signing-keys.js';
 
 export const SIGNATURE_HEADER = 'X-Prolific-Request-Signature';
 export const TIMESTAMP_HEADER = 'X-Prolific-Request-Timestamp';
 export const EVENT_ID_HEADER = 'X-Event-ID';
 
 export interface DeliveryVerifierOptions {
-  /** A Secrets Manager client, created once outside the request path. */
-  readonly client: SecretsManagerClient;
   /** ARN or name of the workspace's target secret. */
   readonly secretId: string;
+  /** A Secrets Manager client, created once outside the request path. @default a client from the SDK's environment */
+  readonly client?: SecretsManagerClient;
+  /** What the secret holds: the rotation function's JSON (its key `value`), or the bare signing secret. @default 'json' */
+  readonly format?: SecretFormat;
   /** How long the secret's versions are cached. @default 300 */
   readonly cacheSeconds?: number;
+  /**
+   * After a signature mismatch the secret is read again (Prolific signs with a new secret the moment it
+   * rotates), at most once in this many seconds: a flood of forged deliveries costs one read per interval,
+   * and a genuine delivery after a rotation waits at most this long. @default 10
+   */
+  readonly mismatchRereadSeconds?: number;
   /** How far a delivery's timestamp may be from now, either way, before it is rejected. @default 300 */
   readonly toleranceSeconds?: number;
   /**
@@ -51,8 +60,10 @@ export type DeliveryVerification =
   | { readonly ok: false; readonly reason: DeliveryRejection };
 
 const DEFAULTS = {
+  format: 'json' as SecretFormat,
   // A rotation is picked up at once anyway (a mismatch re-reads), so the cache only bounds Secrets Manager calls.
   cacheSeconds: 300,
+  mismatchRereadSeconds: 10,
   // Wide enough for clock skew and a slow delivery, narrow enough that a captured delivery cannot be replayed later.
   toleranceSeconds: 300,
   // Matches toleranceSeconds: a delivery signed before the rotation is stale after that anyway.
@@ -78,12 +89,12 @@ function signatureDigest(secretValue: string, timestamp: string, body: string | 
  */
 export function createDeliveryVerifier(opts: DeliveryVerifierOptions): (delivery: Delivery) => Promise<DeliveryVerification> {
   const options = { ...DEFAULTS, ...withoutUndefined(opts) };
-  for (const name of ['cacheSeconds', 'toleranceSeconds', 'previousGraceSeconds'] as const) {
+  for (const name of ['cacheSeconds', 'mismatchRereadSeconds', 'toleranceSeconds', 'previousGraceSeconds'] as const) {
     if (!Number.isFinite(options[name]) || options[name] < 0) {
       throw new TypeError(`${name} must be a finite number of seconds, 0 or more (got ${options[name]})`);
     }
   }
-  const signingKeys = createSigningKeySource(options);
+  const signingKeys = createSigningKeySource({ ...options, client: options.client ?? new SecretsManagerClient({}) });
 
   return async function verifyDelivery({ headers, rawBody }: Delivery): Promise<DeliveryVerification> {
     const signature = headerValue(headers, SIGNATURE_HEADER);
@@ -144,3 +155,29 @@ function headerValue(headers: Delivery['headers'], name: string): string | undef
 function withoutUndefined<T extends object>(object: T): T {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
+
+type Verifier = (delivery: Delivery) => Promise<DeliveryVerification>;
+const verifiersOfDefaultClient = new Map<string, Verifier>();
+const verifiersByClient = new WeakMap<SecretsManagerClient, Map<string, Verifier>>();
+
+/**
+ * Verifies one delivery with a verifier kept per secret (and client) for the life of the process, so a
+ * server or a warm Lambda reads the secret once per cache period. The same as
+ * `createDeliveryVerifier(options)(delivery)`, without holding on to the verifier yourself; the options of
+ * the first call for a secret are the ones that count.
+ */
+export function verifyDelivery(delivery: Delivery, options: DeliveryVerifierOptions): Promise<DeliveryVerification> {
+  let verifiers = options.client === undefined ? verifiersOfDefaultClient : verifiersByClient.get(options.client);
+  if (verifiers === undefined) {
+    verifiers = new Map();
+    verifiersByClient.set(options.client as SecretsManagerClient, verifiers);
+  }
+  const key = `${options.secretId}\u0000${options.format ?? DEFAULTS.format}`;
+  let verify = verifiers.get(key);
+  if (verify === undefined) {
+    verify = createDeliveryVerifier(options);
+    verifiers.set(key, verify);
+  }
+  return verify(delivery);
+}
+

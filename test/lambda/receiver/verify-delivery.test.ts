@@ -8,7 +8,7 @@ import {
   signDelivery,
   type Delivery,
   type DeliveryVerifierOptions,
-} from '../../../lambda/receiver/verify-delivery.js';
+} from '../../../lambda/receiver/index.js';
 import { startHarness, type Harness } from '../../support/harness.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../standins/secrets-manager.js';
 
@@ -293,7 +293,7 @@ describe('createDeliveryVerifier: cache', () => {
     expect(describes()).toBe(2);
   });
 
-  it('re-reads the secret at most once per cache period for a flood of bad signatures', async () => {
+  it('re-reads the secret at most once per 10 s (the default interval) for a flood of bad signatures', async () => {
     const verify = verifierFor(await seedSecret({ current: storedJson(CURRENT, secondsAfter(NOW, -3600)) }));
     const describes = () => standIn?.calls.filter((call) => call.operation === 'DescribeSecret').length;
     const flood = async () => {
@@ -303,13 +303,34 @@ describe('createDeliveryVerifier: cache', () => {
 
     clock = secondsAfter(NOW, 10);
     await flood();
-    const firstPeriod = describes();
-    clock = secondsAfter(NOW, 310);
+    const firstInterval = describes();
+    clock = secondsAfter(NOW, 19.999);
+    await flood();
+    const sameInterval = describes();
+    clock = secondsAfter(NOW, 20);
     await flood();
 
-    // Each period: the read when the cache expired, plus one re-read after a mismatch.
-    expect(firstPeriod).toBe(2);
-    expect(describes()).toBe(4);
+    // The first read, then one re-read after a mismatch per 10 s, whatever the number of forged deliveries.
+    expect(firstInterval).toBe(2);
+    expect(sameInterval).toBe(2);
+    expect(describes()).toBe(3);
+  });
+
+  it('a forged delivery just before a rotation does not keep genuine ones out beyond the re-read interval', async () => {
+    const secretId = await seedSecret({ current: storedJson(CURRENT, secondsAfter(NOW, -3600)) });
+    const verify = verifierFor(secretId);
+    await verify(delivery(CURRENT.value));
+    clock = secondsAfter(NOW, 30);
+    expect(await verify(delivery('forged'))).toMatchObject({ reason: 'bad-signature' });
+    await standIn?.client().send(new PutSecretValueCommand({ SecretId: secretId, SecretString: storedJson(PENDING, clock) }));
+
+    clock = secondsAfter(NOW, 31);
+    const tooSoon = await verify(delivery(PENDING.value));
+    clock = secondsAfter(NOW, 40);
+    const afterInterval = await verify(delivery(PENDING.value));
+
+    expect(tooSoon).toMatchObject({ ok: false, reason: 'bad-signature' });
+    expect(afterInterval).toMatchObject({ ok: true, matched: 'AWSCURRENT' });
   });
 
   it('does not read again for a mismatch when it has just read the secret for this delivery', async () => {
