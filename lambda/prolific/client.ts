@@ -3,7 +3,8 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { PROLIFIC_CALL_BUDGET_MS, PROLIFIC_REQUEST_TIMEOUT_MS, REPORT_RESERVE_MS, STORE_RESERVE_MS } from '../contract.js';
 import { ProlificUnavailableError } from '../errors.js';
-import { jsonOf, malformed, secretOf, statusError, type Answer, type ProlificRequest } from './responses.js';
+import { readDeliveryHealth } from './delivery-health.js';
+import { jsonOf, malformed, resultsOf, secretOf, statusError, type Answer, type ProlificRequest } from './responses.js';
 import { createTransport, operationName, type Attempt, type TransportOptions } from './transport.js';
 import type { ProlificClient, ProlificSecret } from './types.js';
 
@@ -36,9 +37,7 @@ export function createProlificClient(clientOptions: ProlificClientOptions): Prol
 
   function readActiveSecret(answer: Answer): ProlificSecret | undefined {
     if (answer.status !== 200) throw statusError(answer, options.token);
-    const results = (jsonOf(answer) as { results?: unknown } | null)?.results;
-    if (!Array.isArray(results)) throw malformed(answer, 'it has no "results" list');
-    const secrets = results.map((candidate) => secretOf(answer, candidate));
+    const secrets = resultsOf(answer, 'a usable secret').map((candidate) => secretOf(answer, candidate));
     if (secrets.length > 1) throw malformed(answer, `it lists ${secrets.length} active secrets, not one`);
     return secrets[0];
   }
@@ -91,5 +90,9 @@ export function createProlificClient(clientOptions: ProlificClientOptions): Prol
     return transport.send(request, readCreatedSecret, { ...AFTER_POST, settle: settleUnansweredPost });
   }
 
-  return { getActiveSecret: (workspaceId) => getActiveSecret(workspaceId), createSecret };
+  return {
+    getActiveSecret: (workspaceId) => getActiveSecret(workspaceId),
+    createSecret,
+    getDeliveryHealth: (workspaceId, since) => readDeliveryHealth({ transport, token: options.token, reserve: AFTER_READ }, workspaceId, since),
+  };
 }

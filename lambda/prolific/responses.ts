@@ -52,19 +52,26 @@ export function statusError(answer: Answer, token: string, suffix = ''): Prolifi
   return new ProlificRequestError(`${said} Prolific refused the request; retrying the same request will not help.`, status);
 }
 
-/** A 2xx answer that is not what the operation returns. */
-export function malformed(answer: Answer, problem: string): ProlificMalformedResponseError {
+/** A 2xx answer that is not what the operation returns (`expected`: what it should have been). */
+export function malformed(answer: Answer, problem: string, expected = 'a usable secret'): ProlificMalformedResponseError {
   return new ProlificMalformedResponseError(
-    `Prolific's answer to ${describeRequest(answer)} is not a usable secret: ${problem}. Nothing was stored from it.`,
+    `Prolific's answer to ${describeRequest(answer)} is not ${expected}: ${problem}. Nothing was stored from it.`,
     answer.status,
   );
 }
 
-export function jsonOf(answer: Answer): unknown {
+/** The `results` list of a list answer, or a malformed-response error naming what was expected. */
+export function resultsOf(answer: Answer, expected: string): unknown[] {
+  const results = (jsonOf(answer, expected) as { results?: unknown } | null)?.results;
+  if (!Array.isArray(results)) throw malformed(answer, 'it has no "results" list', expected);
+  return results;
+}
+
+export function jsonOf(answer: Answer, expected?: string): unknown {
   try {
     return JSON.parse(answer.body);
   } catch {
-    throw malformed(answer, 'the body is not JSON');
+    throw malformed(answer, 'the body is not JSON', expected);
   }
 }
 

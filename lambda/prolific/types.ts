@@ -16,6 +16,23 @@ export interface ProlificClient {
    * unanswered POST is settled without ever replacing the secret twice.
    */
   createSecret(workspaceId: string, previousSecretId: string | undefined): Promise<ProlificSecret>;
+  /**
+   * The workspace's webhook subscriptions, enabled and disabled, and the deliveries that failed since
+   * `since` (the current secret's rotation time; undefined: none are counted).
+   */
+  getDeliveryHealth(workspaceId: string, since: string | undefined): Promise<DeliveryHealth>;
+}
+
+/** What Prolific knows of a workspace's deliveries: whether receivers are verifying with the stored secret. */
+export interface DeliveryHealth {
+  /** Enabled subscriptions. */
+  readonly subscriptions: number;
+  /** Disabled subscriptions: Prolific disables one after 5 days of failed deliveries. */
+  readonly disabled: number;
+  /** Deliveries created since the current secret was rotated in that failed (a lower bound when very many failed). */
+  readonly failedSinceRotation: number;
+  /** When the latest of those was created, if any. */
+  readonly lastFailureAt: string | null;
 }
 
 /** Reported before each retry, for logging. Carries no secret. */

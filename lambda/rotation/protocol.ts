@@ -2,7 +2,7 @@
 // value and invalidates the old one at once, so between Prolific's answer and the write to Secrets Manager
 // the new value exists only in this process; the order of the steps below keeps that window harmless.
 import { MIN_PROLIFIC_CALL_MS, REPORT_RESERVE_MS, STORE_RESERVE_MS } from '../contract.js';
-import { DeadlineError, SecretFormatError } from '../errors.js';
+import { DeadlineError, describeError, SecretFormatError } from '../errors.js';
 import type { ProlificSecret } from '../prolific/types.js';
 import type { StoredVersion, TargetVersions } from '../secrets/store.js';
 import { failedResult, targetResult, type CurrentVersion } from './result.js';
@@ -39,11 +39,14 @@ export async function processTarget(target: RotationTarget, mode: RotationMode, 
     //    earlier run that failed after its POST), store the active one, which Prolific's GET returns.
     run.step = 'reconcile';
     active ??= await run.prolific.getActiveSecret(target.workspaceId);
-    if (readOnly) return { ...readOnlyResult(target, mode, active, current), ...currentMissing };
-    const healed = active !== undefined && !holdsSecret(readOnRecord(target.format, current), active) ? await heal(run, active, current) : undefined;
+    if (readOnly) return await withDeliveries(run, mode, { ...readOnlyResult(target, mode, active, current), ...currentMissing });
+    const onRecord = readOnRecord(target.format, current);
+    const healed = active !== undefined && !holdsSecret(onRecord, active) ? await heal(run, active, current) : undefined;
+    // Drift from one real secret to another (or a lost AWSCURRENT), not the first sync of a new secret.
+    const driftHealed = healed !== undefined && (onRecord !== undefined || currentMissing.currentMissing === true) ? { driftHealed: true } : {};
     if (mode.action !== 'rotate') {
       const outcome = healed ? targetResult(target, 'healed', healed.secret.id, healed) : targetResult(target, 'unchanged', active?.id ?? null, currentOf(target, current));
-      return { ...outcome, ...currentMissing };
+      return await withDeliveries(run, mode, { ...outcome, ...currentMissing, ...driftHealed });
     }
 
     // 4. Rotate: from Prolific's answer until the write below succeeds, the new value exists only in
@@ -57,7 +60,7 @@ export async function processTarget(target: RotationTarget, mode: RotationMode, 
     ensureTimeToRotate(run);
     const created = await run.prolific.createSecret(target.workspaceId, before?.id);
     const rotated = await storeAsCurrent(run, created, before?.id);
-    return { ...targetResult(target, 'rotated', rotated.secret.id, rotated), ...currentMissing };
+    return { ...targetResult(target, 'rotated', rotated.secret.id, rotated), ...currentMissing, ...driftHealed };
   } catch (error) {
     // A run that failed still says that receivers had no AWSCURRENT, so that condition alarms either way.
     return { ...failedResult(target, run.step, error), ...currentMissing };
@@ -92,6 +95,19 @@ async function resumeCutOffRun(
   }
   await store.dropPending(target.secretId, pendingVersionId);
   return { active };
+}
+
+/**
+ * `status` and `sync` also report what Prolific knows of the workspace's deliveries since the current
+ * secret was rotated in. Reading it is advisory: a failure is reported beside the outcome, never instead.
+ */
+async function withDeliveries(run: TargetRun, mode: RotationMode, result: TargetResult): Promise<TargetResult> {
+  if (mode.action === 'rotate') return result;
+  try {
+    return { ...result, deliveries: await run.prolific.getDeliveryHealth(run.target.workspaceId, result.lastRotatedAt ?? undefined) };
+  } catch (error) {
+    return { ...result, deliveriesError: describeError(error) };
+  }
 }
 
 /** Stores Prolific's active secret over drift, unless that would change an adopted secret's format. */

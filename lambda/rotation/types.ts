@@ -1,7 +1,7 @@
 // The rotation core's own vocabulary. It knows nothing of Lambda, events or environment variables: the
 // handler translates an invocation into these words, and the core works over the two interfaces it is
 // handed (a Prolific client and a secret store).
-import type { ProlificClient } from '../prolific/types.js';
+import type { DeliveryHealth, ProlificClient } from '../prolific/types.js';
 import type { SecretStore } from '../secrets/store.js';
 import type { SecretFormat } from '../secrets/stored-secret.js';
 
@@ -48,6 +48,16 @@ export interface TargetResult {
    * reports it; a sync or rotate repairs it (and still reports it, so the repair raises an alarm).
    */
   readonly currentMissing?: boolean;
+  /**
+   * True when a run stored Prolific's active secret over another secret AWSCURRENT held: something outside
+   * this function's runs changed Prolific's secret (someone rotated it in the Prolific app, or a POST
+   * Prolific completed after the client gave up). Repaired, but a person should hear of it.
+   */
+  readonly driftHealed?: boolean;
+  /** `status` and `sync` only: what Prolific knows of the workspace's deliveries since the current secret. */
+  readonly deliveries?: DeliveryHealth;
+  /** `status` and `sync` only, when delivery health could not be read: why. The outcome stands. */
+  readonly deliveriesError?: string;
   /** Failed runs only: why, and what it means for receivers. */
   readonly error?: string;
   /** Failed runs only: the step that failed. */

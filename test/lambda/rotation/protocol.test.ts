@@ -9,7 +9,7 @@ import { serialise, versionIdFor } from '../../../lambda/rotation/stored-form.js
 import type { Action, RotationDependencies, RotationTarget } from '../../../lambda/rotation/types.js';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../../lambda/secrets/labels.js';
 import { awsError, createInMemorySecretStore, type InMemorySecretStore } from '../../support/fakes/in-memory-secret-store.js';
-import { createScriptedProlific, type ScriptedProlific } from '../../support/fakes/scripted-prolific.js';
+import { createScriptedProlific, HEALTHY, type ScriptedProlific } from '../../support/fakes/scripted-prolific.js';
 
 const WORKSPACE = 'ws-1';
 const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prolific/ws-1-AbCdEf';
@@ -64,6 +64,7 @@ describe('processTarget: read-only runs', () => {
       versionId,
       lastRotatedAt: '2026-11-01T10:00:00.000Z',
       drift: false,
+      deliveries: HEALTHY,
     });
     expect(writes()).toEqual([]);
   });
@@ -123,6 +124,7 @@ describe('processTarget: sync', () => {
       prolificSecretId: active?.id,
       versionId: versionIdFor(WORKSPACE, active?.id ?? ''),
       lastRotatedAt: NOW.toISOString(),
+      deliveries: HEALTHY,
     });
     expect(store.secretAt(SECRET_ID, AWSCURRENT)).toMatchObject({ id: active?.id, value: active?.value, workspace_id: WORKSPACE });
     expect(store.versionIdAt(SECRET_ID, AWSPREVIOUS)).toBe('placeholder-version');
@@ -535,3 +537,50 @@ describe('processTarget: plain format (item 14)', () => {
     expect(store.valueAt(SECRET_ID, AWSCURRENT)).toBe('an old bare value');
   });
 });
+
+describe('processTarget: delivery health and drift from outside', () => {
+  it('reports what Prolific knows of deliveries since the current secret, for status and sync but not rotate', async () => {
+    storeInSync('2026-11-01T10:00:00.000Z');
+    const failing = { subscriptions: 2, disabled: 1, failedSinceRotation: 7, lastFailureAt: '2026-11-30T09:00:00.000Z' };
+    prolific.health.set(WORKSPACE, failing);
+    const since: (string | undefined)[] = [];
+    const read = prolific.getDeliveryHealth.bind(prolific);
+    prolific.getDeliveryHealth = async (workspaceId, at) => {
+      since.push(at);
+      return read(workspaceId, at);
+    };
+
+    const status = await run('status');
+    const sync = await run('sync');
+    const rotate = await run('rotate');
+
+    expect(status.deliveries).toEqual(failing);
+    expect(sync.deliveries).toEqual(failing);
+    expect(rotate.deliveries).toBeUndefined();
+    expect(since).toEqual(['2026-11-01T10:00:00.000Z', '2026-11-01T10:00:00.000Z']);
+  });
+
+  it('reports a delivery health it could not read beside the outcome, never instead of it', async () => {
+    store.seed(SECRET_ID, 'placeholder-version', PLACEHOLDER, [AWSCURRENT]);
+    prolific.before.getDeliveryHealth = () => {
+      throw new ProlificServerError('Prolific answered HTTP 503', 503);
+    };
+
+    const result = await run('sync');
+
+    expect(result).toMatchObject({ outcome: 'healed', deliveriesError: 'ProlificServerError: Prolific answered HTTP 503' });
+    expect(result.deliveries).toBeUndefined();
+  });
+
+  it('marks a heal over another real secret as drift healed, and the first sync of a new secret not', async () => {
+    store.seed(SECRET_ID, 'placeholder-version', PLACEHOLDER, [AWSCURRENT]);
+    const firstSync = await run('sync');
+    prolific.replace(WORKSPACE); // someone rotated in the Prolific app
+
+    const afterOutsideRotation = await run('sync');
+
+    expect(firstSync.driftHealed).toBeUndefined();
+    expect(afterOutsideRotation).toMatchObject({ outcome: 'healed', driftHealed: true });
+  });
+});
+

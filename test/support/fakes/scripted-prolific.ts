@@ -1,6 +1,6 @@
 // An in-memory ProlificClient: one active secret per workspace, replaced by createSecret as Prolific does.
 // `before` hooks let a test fail a call, or change the secret behind the run's back (a concurrent rotation).
-import type { ProlificClient, ProlificSecret } from '../../../lambda/prolific/types.js';
+import type { DeliveryHealth, ProlificClient, ProlificSecret } from '../../../lambda/prolific/types.js';
 
 export interface ScriptedProlific extends ProlificClient {
   /** Runs before each call with the call's number (from 1); throw from it to make the call fail. */
@@ -14,7 +14,11 @@ export interface ScriptedProlific extends ProlificClient {
   clear(workspaceId: string): void;
   /** Every value ever issued, so tests can check none leaked. */
   readonly issuedValues: string[];
+  /** What getDeliveryHealth answers, by workspace (default: one enabled subscription, no failures). */
+  readonly health: Map<string, DeliveryHealth>;
 }
+
+export const HEALTHY: DeliveryHealth = { subscriptions: 1, disabled: 0, failedSinceRotation: 0, lastFailureAt: null };
 
 export function createScriptedProlific(workspaces: readonly string[]): ScriptedProlific {
   const active = new Map<string, ProlificSecret | undefined>();
@@ -22,6 +26,7 @@ export function createScriptedProlific(workspaces: readonly string[]): ScriptedP
   const calls: string[] = [];
   const issuedValues: string[] = [];
   const before: ScriptedProlific['before'] = {};
+  const health = new Map<string, DeliveryHealth>();
   let issued = 0;
 
   function issue(workspaceId: string): ProlificSecret {
@@ -53,6 +58,11 @@ export function createScriptedProlific(workspaces: readonly string[]): ScriptedP
       enter('createSecret', workspaceId);
       return issue(workspaceId);
     },
+    async getDeliveryHealth(workspaceId) {
+      enter('getDeliveryHealth', workspaceId);
+      return health.get(workspaceId) ?? HEALTHY;
+    },
+    health,
     active: (workspaceId) => active.get(workspaceId),
     replace: issue,
     clear: (workspaceId) => active.set(workspaceId, undefined),
