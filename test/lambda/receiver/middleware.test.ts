@@ -11,7 +11,7 @@ import {
   type ProlificDeliveryContext,
 } from '../../../lambda/receiver/middleware.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../standins/secrets-manager.js';
-import { fakeContext } from '../../support/harness.js';
+import { fakeContext } from '../../support/invocation.js';
 
 const WORKSPACE = '6655443322110099aabbccdd';
 const VALUE = 'current-signing-secret';
