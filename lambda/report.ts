@@ -23,6 +23,9 @@ export function logTargetResult(logger: Logger, result: TargetResult): void {
     last_rotated_at: result.lastRotatedAt,
     ...(result.drift === undefined ? {} : { drift: result.drift }),
     ...(result.currentMissing === undefined ? {} : { current_missing: result.currentMissing }),
+    ...(result.driftHealed === undefined ? {} : { drift_healed: result.driftHealed }),
+    ...(result.deliveries === undefined ? {} : { deliveries: result.deliveries }),
+    ...(result.deliveriesError === undefined ? {} : { deliveries_error: result.deliveriesError }),
     ...(result.failedStep === undefined ? {} : { rotation_step: result.failedStep, error: result.error }),
   };
   if (result.outcome === 'failed') logger.error('Target failed', attributes);
@@ -37,16 +40,27 @@ export function emitTargetMetrics(metrics: Metrics, result: TargetResult, now: D
   metrics.addDimension(WORKSPACE_DIMENSION, result.workspaceId);
   if (result.outcome === 'rotated' || result.outcome === 'resumed') metrics.addMetric(METRIC_NAMES.rotationSucceeded, MetricUnit.Count, 1);
   if (result.outcome === 'failed') metrics.addMetric(METRIC_NAMES.targetFailed, MetricUnit.Count, 1);
-  if (result.currentMissing) {
-    metrics.addMetric(METRIC_NAMES.currentVersionMissing, MetricUnit.Count, 1);
-    // Also without the workspace dimension: one alarm watches every workspace at once.
-    metrics.singleMetric().addMetric(METRIC_NAMES.currentVersionMissing, MetricUnit.Count, 1);
+  if (result.currentMissing) emitCondition(metrics, METRIC_NAMES.currentVersionMissing, 1);
+  if (result.driftHealed) emitCondition(metrics, METRIC_NAMES.driftHealed, 1);
+  if (result.deliveries !== undefined) {
+    emitCondition(metrics, METRIC_NAMES.subscriptionsDisabled, result.deliveries.disabled);
+    emitCondition(metrics, METRIC_NAMES.deliveriesFailedSinceRotation, result.deliveries.failedSinceRotation);
   }
+  if (result.deliveriesError !== undefined) emitCondition(metrics, METRIC_NAMES.deliveryHealthUnknown, 1);
   if (result.lastRotatedAt !== null) {
     const ageSeconds = Math.max(0, Math.round((now.getTime() - Date.parse(result.lastRotatedAt)) / 1000));
     metrics.addMetric(METRIC_NAMES.secondsSinceLastRotation, MetricUnit.Seconds, ageSeconds);
   }
   metrics.publishStoredMetrics();
+}
+
+/**
+ * A condition a person must hear of, per workspace (for the dashboard) and once more without the workspace
+ * dimension, so that one alarm watches every workspace at once.
+ */
+export function emitCondition(metrics: Metrics, name: string, value: number): void {
+  metrics.addMetric(name, MetricUnit.Count, value);
+  metrics.singleMetric().addMetric(name, MetricUnit.Count, value);
 }
 
 /** The error an invocation ends in when any target failed, after every target ran; undefined when none did. */

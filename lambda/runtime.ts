@@ -1,6 +1,7 @@
 // What the handler builds once per execution environment from its configuration: the clients, the store
 // and the token cache. Kept apart from the handler so the entry stays a few lines of wiring.
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseConfig, type RotationConfig } from './config.js';
 import { SECRETS_MANAGER_REQUEST_TIMEOUT_MS } from './contract.js';
@@ -22,12 +23,16 @@ export interface Runtime {
   prolificClient(timeLeftMs: () => number): Promise<ProlificClient>;
   /** Forgets the cached token and identities, so that what a person just fixed is read on the next run. */
   forgetCaches(): void;
+  /** The client rotation events go out with (the account's default bus). */
+  readonly eventBridge: EventBridgeClient;
 }
 
 export interface RuntimeOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** @default a client configured by the SDK's environment (AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER, ...) */
   readonly secretsManager?: SecretsManagerClient;
+  /** @default a client configured by the SDK's environment (AWS_ENDPOINT_URL_EVENTBRIDGE, ...) */
+  readonly eventBridge?: EventBridgeClient;
   /** Overrides for the Prolific client (timeouts, back-off, fetch, retry reporting). */
   readonly prolific?: Omit<Partial<ProlificClientOptions>, 'baseUrl' | 'token'>;
 }
@@ -54,6 +59,12 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     config,
     store,
     identities,
+    eventBridge:
+      options.eventBridge ??
+      new EventBridgeClient({
+        maxAttempts: SECRETS_MANAGER_MAX_ATTEMPTS,
+        requestHandler: { connectionTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS, requestTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+      }),
     async prolificClient(timeLeftMs) {
       const token = await readApiToken(tokens, config.tokenSecretId);
       return createProlificClient({ baseUrl: config.prolificApiBaseUrl, token, timeLeftMs, ...options.prolific });
