@@ -103,6 +103,52 @@ describe('rotate', () => {
   });
 });
 
+describe('rotation events for receivers', () => {
+  it('puts one event per workspace whose AWSCURRENT changed, on the default bus, never with a value', async () => {
+    const h = await setUp();
+
+    await h.invoke({ action: 'sync' });
+    const afterSync = h.eventBridge.events.length;
+    await h.invoke({ action: 'status' });
+    await h.invoke({ action: 'sync' });
+    const { report } = await h.invoke({ action: 'rotate', workspaceId: WORKSPACE });
+
+    expect(afterSync).toBe(2);
+    expect(h.eventBridge.events).toHaveLength(3);
+    expect(h.eventBridge.events[2]).toEqual({
+      source: 'prolific.webhook-secret-rotation',
+      detailType: 'Webhook Signing Secret Changed',
+      eventBusName: 'default',
+      detail: {
+        workspaceId: WORKSPACE,
+        secretArn: h.secretIdFor(WORKSPACE),
+        versionId: report?.results[0]?.versionId,
+        prolificSecretId: h.prolific.activeSecret(WORKSPACE)?.id,
+        outcome: 'rotated',
+      },
+    });
+    h.assertNoSecretLeaked(h.eventBridge.events);
+  });
+
+  it('says so loudly when the event bus refuses the event, without failing a rotation that happened', async () => {
+    const h = await setUp({ workspaces: [WORKSPACE] });
+    h.eventBridge.refuse('entries');
+
+    const { report, error } = await h.invoke({ action: 'sync' });
+
+    expect(error).toBeUndefined();
+    expect(report?.results[0]?.outcome).toBe('healed');
+    expect(h.logLines().find((line) => line['message'] === 'Rotation event not sent: receivers that cache the secret must be refreshed by hand')).toMatchObject({
+      level: 'ERROR',
+      workspace_id: WORKSPACE,
+    });
+    const emf = h.logLines().filter((line) => line['RotationEventFailed'] !== undefined);
+    // Once for the workspace (the dashboard), once without it (the one alarm that watches every workspace).
+    expect(emf.map((line) => line['workspace_id'])).toHaveLength(2);
+    expect(emf.map((line) => line['workspace_id'])).toEqual(expect.arrayContaining([WORKSPACE, undefined]));
+  });
+});
+
 describe('sync', () => {
   it('heals a secret changed behind its back without calling the POST', async () => {
     const h = await setUp();

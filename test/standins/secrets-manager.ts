@@ -8,11 +8,21 @@
  * Only `SecretString` values are stored (no `SecretBinary`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import {
+  ACCOUNT_ID,
+  asServiceError,
+  clientError,
+  listenOnLoopback,
+  readBody,
+  REGION,
+  sendJson,
+  ServiceError,
+  TEST_CREDENTIALS,
+  type JsonObject,
+} from './aws-json.js';
 
 export type SecretsManagerOperation =
   | 'CreateSecret' | 'DescribeSecret' | 'GetSecretValue' | 'PutSecretValue'
@@ -69,22 +79,9 @@ export interface SecretsManagerStandIn {
   close(): Promise<void>;                    // ends hanging requests and keep-alive sockets, then closes
 }
 
-const REGION = 'us-east-1';
-const ACCOUNT_ID = '123456789012';
 const CURRENT = 'AWSCURRENT';
 const PREVIOUS = 'AWSPREVIOUS';
-const TEST_CREDENTIALS = { accessKeyId: 'AKIASTANDINEXAMPLE', secretAccessKey: 'stand-in-secret-access-key' };
 const SECRET_NOT_FOUND = "Secrets Manager can't find the specified secret.";
-
-/** An error answered to the caller as `{"__type", "message"}` with its HTTP status. */
-class ServiceError extends Error {
-  constructor(readonly type: string, readonly status: number, message: string) {
-    super(message);
-    this.name = type;
-  }
-}
-
-const clientError = (type: string, message: string) => new ServiceError(type, 400, message);
 
 const FAULT_ERRORS: Record<Exclude<SecretsManagerFault['error'], object | 'hang'>, ServiceError> = {
   ThrottlingException: clientError('ThrottlingException', 'Rate exceeded'),
@@ -176,7 +173,6 @@ class SecretStore {
 // ---------------------------------------------------------------------------------------------------------
 // Reading request parameters
 
-type JsonObject = Record<string, unknown>;
 
 function missingParameter(key: string): ServiceError {
   const member = key.charAt(0).toLowerCase() + key.slice(1);
@@ -469,24 +465,6 @@ function triggeredFault(faults: ActiveFault[], store: SecretStore, operation: st
 // ---------------------------------------------------------------------------------------------------------
 // HTTP
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: JsonObject, errorType?: string): void {
-  response.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
-  });
-  response.end(JSON.stringify(body));
-}
-
 export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandIn> {
   const store = new SecretStore();
   const calls: RecordedSecretsManagerCall[] = [];
@@ -523,9 +501,7 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
       if (fault) throw fault;
       sendJson(response, 200, OPERATIONS[operation](store, input));
     } catch (error) {
-      const failure = error instanceof ServiceError
-        ? error
-        : new ServiceError('InternalFailure', 500, `The stand-in failed: ${error instanceof Error ? error.message : String(error)}`);
+      const failure = asServiceError(error);
       call.outcome = failure.type;
       sendJson(response, failure.status, { __type: failure.type, message: failure.message }, failure.type);
     } finally {
@@ -533,27 +509,13 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
     }
   }
 
-  const server = createServer((request, response) => {
-    // Only reading the body can reject (the caller went away); there is nobody left to answer.
-    handleRequest(request, response).catch(() => response.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { endpoint, close: closeServer } = await listenOnLoopback(handleRequest);
 
-  let closing: Promise<void> | undefined;
   function close(): Promise<void> {
-    closing ??= new Promise<void>((resolve, reject) => {
-      for (const client of clients) client.destroy();
-      for (const waiter of callWaiters) waiter.reject(new Error('The Secrets Manager stand-in was closed.'));
-      callWaiters = [];
-      server.close((error) => (error ? reject(error) : resolve()));
-      // Hanging requests and idle keep-alive sockets would otherwise hold close() open.
-      server.closeAllConnections();
-    });
-    return closing;
+    for (const client of clients) client.destroy();
+    for (const waiter of callWaiters) waiter.reject(new Error('The Secrets Manager stand-in was closed.'));
+    callWaiters = [];
+    return closeServer();
   }
 
   return {

@@ -5,6 +5,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createHandler, type HandlerDependencies } from '../../lambda/handler.js';
 import { parseStoredSecret, type StoredSecret } from '../../lambda/secrets/stored-secret.js';
+import { startEventBridgeStandIn, type EventBridgeStandIn } from '../standins/eventbridge.js';
 import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
 import { captureOutput } from './capture-output.js';
@@ -25,6 +26,8 @@ export interface Harness {
   /** Started with `markHangs`: a `hang` fault times the function's request out at once (clockless-prolific.ts). */
   readonly prolific: ProlificStandIn;
   readonly secretsManager: SecretsManagerStandIn;
+  /** Where the function's rotation events go. */
+  readonly eventBridge: EventBridgeStandIn;
   readonly env: Record<string, string | undefined>;
   readonly tokenSecretId: string;
   secretIdFor(workspaceId: string): string;
@@ -53,6 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const workspaces = options.workspaces ?? TEST_WORKSPACES;
   const prolific = await startProlificStandIn({ workspaces: [...workspaces], markHangs: true });
   const secretsManager = await startSecretsManagerStandIn();
+  const eventBridge = await startEventBridgeStandIn();
 
   const tokenSecretId =
     options.tokenSecretValue === null
@@ -84,6 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     return createHandler({
       env,
       secretsManager: client,
+      eventBridge: eventBridge.client(),
       logger: new Logger({ serviceName: 'prolific-webhook-secret-rotation' }),
       metrics: new Metrics({ namespace: 'ProlificWebhookSecretRotation', serviceName: 'prolific-webhook-secret-rotation' }),
       // No real waiting between retries, and timeouts only where the stand-in hangs: fault tests stay
@@ -108,6 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   return {
     prolific,
     secretsManager,
+    eventBridge,
     env,
     tokenSecretId,
     secretIdFor: (workspaceId) => secretIds.get(workspaceId) ?? workspaceId,
@@ -134,7 +140,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (leaked.length > 0) throw new Error(`${leaked.length} secret value(s) or the token appeared in output, results or errors`);
     },
     async close() {
-      await Promise.all([prolific.close(), secretsManager.close()]);
+      await Promise.all([prolific.close(), secretsManager.close(), eventBridge.close()]);
     },
   };
 }

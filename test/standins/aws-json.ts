@@ -1,0 +1,74 @@
+// What the local stand-ins of AWS services share: the AWS JSON 1.1 protocol (POST /, the operation in
+// `X-Amz-Target`, errors as `{"__type", "message"}`), the test account and credentials, and a loopback
+// server that close() really closes.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const REGION = 'us-east-1';
+export const ACCOUNT_ID = '123456789012';
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIASTANDINEXAMPLE', secretAccessKey: 'stand-in-secret-access-key' };
+
+export type JsonObject = Record<string, unknown>;
+
+/** An error answered to the caller as `{"__type", "message"}` with its HTTP status. */
+export class ServiceError extends Error {
+  constructor(
+    readonly type: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+export const clientError = (type: string, message: string) => new ServiceError(type, 400, message);
+
+export function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+export function sendJson(response: ServerResponse, status: number, body: JsonObject, errorType?: string): void {
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amzn-requestid': randomUUID(),
+    ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
+  });
+  response.end(JSON.stringify(body));
+}
+
+/** The error a stand-in answers for anything that is not a ServiceError: its own bug, as a 500. */
+export function asServiceError(error: unknown): ServiceError {
+  return error instanceof ServiceError
+    ? error
+    : new ServiceError('InternalFailure', 500, `The stand-in failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** Starts `handle` on a free port of 127.0.0.1; close() ends hanging requests and keep-alive sockets too. */
+export async function listenOnLoopback(
+  handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
+): Promise<{ endpoint: string; server: Server; close: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    // Only reading the body can reject (the caller went away); there is nobody left to answer.
+    handle(request, response).catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+  return { endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, close };
+}
