@@ -23,10 +23,12 @@ import {
 import {
   allowCloudWatchToPublish,
   createAlarmTopic,
+  createConditionAlarms,
   createOperationalAlarms,
   createStalenessAlarms,
   subscribeAlarmEmail,
 } from './rotation-alarms.js';
+import { createRotationDashboard } from './rotation-dashboard.js';
 import { createRotationFunction } from './rotation-function.js';
 import { createHeartbeatSchedule, createRotationSchedule, createScheduleDelivery } from './rotation-schedules.js';
 import { scheduleInterval } from './schedule-interval.js';
@@ -70,8 +72,8 @@ export interface ProlificWebhookSecretRotationProps {
    */
   readonly schedule?: scheduler.ScheduleExpression;
   /**
-   * Whether the rotation schedule runs. When false the schedule is deployed disabled, and the
-   * heartbeat and staleness alarms are left out (rotation is then a manual job).
+   * Whether the rotation schedule runs. When false the schedule is deployed disabled, and the daily
+   * heartbeat (a sync run) and the staleness alarms are left out (rotation is then a manual job).
    * @default true
    */
   readonly scheduleEnabled?: boolean;
@@ -112,6 +114,11 @@ export interface ProlificWebhookSecretRotationProps {
    * @default RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Name of the CloudWatch dashboard.
+   * @default - generated
+   */
+  readonly dashboardName?: string;
 }
 
 const DEFAULTS = {
@@ -144,6 +151,8 @@ export class ProlificWebhookSecretRotation extends Construct {
   public readonly apiTokenSecret: secretsmanager.ISecret;
   /** The alarms this construct created. */
   public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Each workspace's secret age, rotations, failures, heals and delivery health, and the alarms' states. */
+  public readonly dashboard: cloudwatch.Dashboard;
 
   /** The secret of each workspace, by workspace id. */
   private readonly secrets = new Map<string, secretsmanager.ISecret>();
@@ -195,11 +204,12 @@ export class ProlificWebhookSecretRotation extends Construct {
         functionDeadLetterQueue: rotationFunction.deadLetterQueue,
         scheduleGroup: delivery.scheduleGroup,
         scheduleDeadLetterQueue: delivery.deadLetterQueue,
-        metricsNamespace,
-        serviceName,
       }),
+      // Any run reports these (a person may sync by hand), so they are watched with or without the heartbeat.
+      ...createConditionAlarms(this, this.alarmTopic, { metricsNamespace, serviceName }),
     );
-    // While the schedule runs, a daily heartbeat reports each workspace's age and an alarm watches each.
+    // While the schedule runs, a daily heartbeat (a sync run) repairs drift and reports each workspace's age
+    // and delivery health, and an alarm watches each workspace's age.
     if (stalenessThreshold) {
       createHeartbeatSchedule(this, delivery);
       this.alarms.push(
@@ -212,6 +222,13 @@ export class ProlificWebhookSecretRotation extends Construct {
       );
     }
     allowCloudWatchToPublish(this.alarmTopic, this.alarms);
+    this.dashboard = createRotationDashboard(this, {
+      workspaceIds: [...this.secrets.keys()],
+      alarms: this.alarms,
+      metricsNamespace,
+      serviceName,
+      dashboardName: props.dashboardName,
+    });
   }
 
   /** The secret of a configured workspace. */
@@ -221,6 +238,11 @@ export class ProlificWebhookSecretRotation extends Construct {
       throw new Error(`No rotation target for workspace "${workspaceId}"`);
     }
     return secret;
+  }
+
+  /** Lets a webhook receiver of one workspace read that workspace's secret (and decrypt it), and nothing else. */
+  public grantReadFor(workspaceId: string, grantee: iam.IGrantable): iam.Grant {
+    return this.secretFor(workspaceId).grantRead(grantee);
   }
 
   /** Lets a webhook receiver read the workspace secrets (and decrypt them), and nothing else. */

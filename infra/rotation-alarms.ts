@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { HEARTBEAT_EVENT, METRIC_NAMES, SERVICE_DIMENSION, WORKSPACE_DIMENSION } from '../lambda/contract.js';
+import { METRIC_NAMES, SERVICE_DIMENSION, WORKSPACE_DIMENSION } from '../lambda/contract.js';
 
 const ALARM_PERIOD = Duration.minutes(5);
 // Each staleness alarm looks at the daily maximum; two days in a row must breach (or be missing),
@@ -64,14 +64,12 @@ export function subscribeAlarmEmail(topic: sns.ITopic, email: string): void {
   });
 }
 
-/** What the operational alarms watch: the function and its metrics, the schedules' group and both dead-letter queues. */
+/** What the operational alarms watch: the function, the schedules' group and both dead-letter queues. */
 export interface OperationalAlarmSources {
   readonly function: lambda.IFunction;
   readonly functionDeadLetterQueue: sqs.IQueue;
   readonly scheduleGroup: scheduler.IScheduleGroup;
   readonly scheduleDeadLetterQueue: sqs.IQueue;
-  readonly metricsNamespace: string;
-  readonly serviceName: string;
 }
 
 /** Alarms on a failed run, a failed invocation, and a schedule that could not reach the function. */
@@ -83,9 +81,8 @@ export function createOperationalAlarms(
   return [
     createAlarm(scope, topic, 'FunctionErrorsAlarm', {
       metric: sources.function.metricErrors({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM }),
-      description:
-        'The rotation function failed. Read its log group for the run, then invoke ' +
-        `${JSON.stringify(HEARTBEAT_EVENT)}.`,
+      // The read-only status event: a person looks before acting.
+      description: 'The rotation function failed. Read its log group for the run, then invoke {"action":"status"}.',
     }),
     createAlarm(scope, topic, 'FunctionDeadLetterQueueAlarm', {
       metric: messagesWaitingIn(sources.functionDeadLetterQueue),
@@ -101,28 +98,77 @@ export function createOperationalAlarms(
       metric: sources.scheduleGroup.metricTargetErrors({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM }),
       description: 'EventBridge Scheduler got an error invoking the rotation function (it retries).',
     }),
-    createAlarm(scope, topic, 'CurrentVersionMissingAlarm', {
-      metric: new cloudwatch.Metric({
-        namespace: sources.metricsNamespace,
-        metricName: METRIC_NAMES.currentVersionMissing,
-        dimensionsMap: { [SERVICE_DIMENSION]: sources.serviceName },
-        statistic: cloudwatch.Stats.SUM,
-        period: ALARM_PERIOD,
-      }),
-      description:
-        "A workspace's secret had no version labelled AWSCURRENT, so its receivers could verify no delivery. " +
-        'A sync or rotate run repairs it from Prolific (the log line with current_missing names the workspace); ' +
-        'find out who moved the labels by hand.',
-    }),
   ];
 }
 
-/** The workspaces to watch, how long without rotation is too long, and where the function's metrics are. */
-export interface StalenessAlarmOptions {
-  readonly workspaceIds: Iterable<string>;
-  readonly threshold: Duration;
+/** Where the function's metrics are: their namespace and the value of their `service` dimension. */
+export interface FunctionMetricsSource {
   readonly metricsNamespace: string;
   readonly serviceName: string;
+}
+
+/**
+ * Alarms on the conditions the function reports from any run (scheduled, heartbeat or by hand), over every
+ * workspace at once: each watches the copy of its metric without the workspace dimension. The log line of
+ * the run (its workspace_id) names the workspace.
+ */
+export function createConditionAlarms(scope: Construct, topic: sns.ITopic, source: FunctionMetricsSource): cloudwatch.Alarm[] {
+  const alarmOn = (id: string, metricName: string, description: string) =>
+    createAlarm(scope, topic, id, { metric: serviceWideSum(source, metricName), description });
+  return [
+    alarmOn(
+      'CurrentVersionMissingAlarm',
+      METRIC_NAMES.currentVersionMissing,
+      "A workspace's secret had no version labelled AWSCURRENT, so its receivers could verify no delivery. " +
+        'A sync or rotate run repairs it from Prolific (the log line with current_missing names the workspace); ' +
+        'find out who moved the labels by hand.',
+    ),
+    alarmOn(
+      'SubscriptionsDisabledAlarm',
+      METRIC_NAMES.subscriptionsDisabled,
+      'A Prolific webhook subscription is disabled: Prolific gave up after 5 days of failed deliveries, and ' +
+        'sends that subscription nothing more. Fix the receiver, then re-enable the subscription with ' +
+        'PATCH /api/v1/hooks/subscriptions/{id}/ is_enabled=true.',
+    ),
+    alarmOn(
+      'DeliveriesFailingAlarm',
+      METRIC_NAMES.deliveriesFailedSinceRotation,
+      'Prolific webhook deliveries failed since the last rotation: receivers are down, or do not verify ' +
+        'with the stored secret (they must read AWSCURRENT, and re-read it on a mismatch). The log line ' +
+        'with deliveries names the workspace; fix its receivers before Prolific disables the subscription.',
+    ),
+    alarmOn(
+      'DriftHealedAlarm',
+      METRIC_NAMES.driftHealed,
+      'A signing secret was changed outside the schedule (someone rotated it in the Prolific app, or a late ' +
+        "POST took effect), and a sync run stored Prolific's active secret. Receivers now verify with it. " +
+        'Find out who changed it: the log line with drift_healed names the workspace.',
+    ),
+    alarmOn(
+      'RotationEventFailedAlarm',
+      METRIC_NAMES.rotationEventFailed,
+      'A signing secret changed, but the rotation event could not be put on the default event bus, so ' +
+        'receivers that cache the secret were not told. Refresh them by hand (restart them, or have them ' +
+        'read AWSCURRENT again); the function log names the workspace.',
+    ),
+  ];
+}
+
+/** A metric the function emits without the workspace dimension, summed over 5 minutes. */
+function serviceWideSum(source: FunctionMetricsSource, metricName: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: source.metricsNamespace,
+    metricName,
+    dimensionsMap: { [SERVICE_DIMENSION]: source.serviceName },
+    statistic: cloudwatch.Stats.SUM,
+    period: ALARM_PERIOD,
+  });
+}
+
+/** The workspaces to watch, how long without rotation is too long, and where the function's metrics are. */
+export interface StalenessAlarmOptions extends FunctionMetricsSource {
+  readonly workspaceIds: Iterable<string>;
+  readonly threshold: Duration;
 }
 
 /** One alarm a workspace: it fires when the workspace has gone unrotated too long, or stopped being reported. */
@@ -147,7 +193,7 @@ export function createStalenessAlarms(
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       description:
         `Workspace ${workspaceId} has not been rotated for more than ${threshold.toHumanString()}, ` +
-        'or the daily status heartbeat stopped reporting it.',
+        'or the daily heartbeat stopped reporting it.',
     }),
   );
 }

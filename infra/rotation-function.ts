@@ -1,15 +1,22 @@
-import { fileURLToPath } from 'node:url';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ENVIRONMENT, INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS, type SecretFormat } from '../lambda/contract.js';
+import {
+  ENVIRONMENT,
+  INVOCATION_OVERHEAD_MS,
+  ROTATION_EVENT,
+  TARGET_TIME_BUDGET_MS,
+  type SecretFormat,
+} from '../lambda/contract.js';
+import { bundledFunctionProps } from './bundled-function.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
+import { secretIdOf } from './workspace-secrets.js';
 
 /** What the rotation function is told (through its environment) and allowed to touch. */
 export interface RotationFunctionOptions {
@@ -44,16 +51,11 @@ export function createRotationFunction(scope: Construct, options: RotationFuncti
   const logGroup = new logs.LogGroup(scope, 'FunctionLogs', { retention: options.logRetention });
   const role = new iam.Role(scope, 'FunctionRole', {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    description: 'Rotation function: its log group, its dead-letter queue and the Prolific secrets.',
+    description: 'Rotation function: its log group, its dead-letter queue, the Prolific secrets, its event on the default bus.',
   });
   logGroup.grantWrite(role);
   const fn = new NodejsFunction(scope, 'Function', {
-    entry: fileURLToPath(new URL('../lambda/handler.ts', import.meta.url)),
-    handler: 'handler',
-    projectRoot: fileURLToPath(new URL('..', import.meta.url)),
-    depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
-    runtime: lambda.Runtime.NODEJS_24_X,
-    architecture: lambda.Architecture.ARM_64,
+    ...bundledFunctionProps('lambda/handler.ts'),
     memorySize: 256,
     timeout: functionTimeout(options.workspaceSecrets.size),
     role,
@@ -65,19 +67,10 @@ export function createRotationFunction(scope: Construct, options: RotationFuncti
     retryAttempts: 0,
     onFailure: new SqsDestination(deadLetterQueue),
     description: 'Rotates Prolific webhook signing secrets and stores them in Secrets Manager.',
-    bundling: {
-      format: OutputFormat.ESM,
-      target: 'node24',
-      minify: true,
-      sourceMap: false,
-      // Ship the SDK version pinned in package-lock.json instead of the runtime's own copy.
-      bundleAwsSDK: true,
-      mainFields: ['module', 'main'],
-      forceDockerBundling: false,
-    },
   });
   acknowledgeFunctionFindings(fn);
   grantRotation(fn, [...options.workspaceSecrets.values()], options.apiTokenSecret);
+  grantRotationEvents(fn);
   return { function: fn, role, deadLetterQueue };
 }
 
@@ -157,6 +150,20 @@ function grantRotation(
   }
 }
 
+// Written out rather than EventBus.fromEventBusName(scope, id, 'default').grantPutEventsTo(fn): that grant
+// allows any source, and this statement allows only the rotation event's, so the function cannot pose as
+// another service to the rules on the account's default bus.
+function grantRotationEvents(fn: lambda.IFunction): void {
+  fn.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      sid: 'PutRotationEvents',
+      actions: ['events:PutEvents'],
+      resources: [Stack.of(fn).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
+      conditions: { StringEquals: { 'events:source': ROTATION_EVENT.source } },
+    }),
+  );
+}
+
 function acknowledgeFunctionFindings(fn: NodejsFunction): void {
   Validations.of(fn).acknowledge(
     {
@@ -172,11 +179,6 @@ function acknowledgeFunctionFindings(fn: NodejsFunction): void {
         'step, and X-Ray would add a wildcard-resource xray policy to a role kept to named resources.',
     },
   );
-}
-
-/** What the function is told to call a secret: its full ARN when known, else its name. */
-function secretIdOf(secret: secretsmanager.ISecret): string {
-  return secret.secretFullArn ?? secret.secretName;
 }
 
 /** The ARN a policy names: a secret imported without its 6-character suffix matches exactly that one. */

@@ -8,7 +8,8 @@ import type { Construct } from 'constructs';
 import { HEARTBEAT_EVENT, SCHEDULED_ROTATION_EVENT } from '../lambda/contract.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 
-// The heartbeat's status run emits SecondsSinceLastRotation daily, whatever the rotation interval.
+// The heartbeat runs daily, whatever the rotation interval: it stores Prolific's active secret over one changed
+// outside the schedule, and emits SecondsSinceLastRotation and each workspace's delivery health.
 const HEARTBEAT_EXPRESSION = scheduler.ScheduleExpression.rate(Duration.days(1));
 const SCHEDULE_RETRY_ATTEMPTS = 3;
 const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
@@ -49,13 +50,18 @@ export function createRotationSchedule(
   });
 }
 
-/** The daily read-only status run that reports each workspace's age, which the staleness alarms watch. */
+/**
+ * The daily sync run: it repairs drift (a secret changed outside the schedule) within a day, without a POST
+ * to Prolific, and reports each workspace's age, which the staleness alarms watch, and delivery health.
+ */
 export function createHeartbeatSchedule(scope: Construct, delivery: ScheduleDelivery): scheduler.Schedule {
   return createSchedule(scope, 'HeartbeatSchedule', delivery, {
     expression: HEARTBEAT_EXPRESSION,
     enabled: true,
     input: HEARTBEAT_EVENT,
-    description: 'Read-only status run: reports how long ago each secret was rotated.',
+    description:
+      'Daily sync run: stores the secret Prolific signs with if it changed outside the schedule, and reports ' +
+      "each secret's age and each workspace's delivery health.",
   });
 }
 

@@ -3,9 +3,9 @@ import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { HEARTBEAT_EVENT } from '../lambda/contract.js';
+import { ExampleReceiver } from './example-receiver.js';
 import { ProlificWebhookSecretRotation } from './prolific-webhook-secret-rotation.js';
-import { isSecretArn, type StackSettings } from './stack-settings.js';
+import { isSecretArn, type StackSettings, type WorkspaceSetting } from './stack-settings.js';
 
 export interface RotationStackProps extends StackProps {
   /** The deployment's settings, read from CDK context. */
@@ -15,6 +15,8 @@ export interface RotationStackProps extends StackProps {
 /** The deployable app: one rotation construct wired from context, with outputs that name (never show) secrets. */
 export class ProlificWebhookSecretRotationStack extends Stack {
   public readonly rotation: ProlificWebhookSecretRotation;
+  /** With `-c exampleReceiver=true`: a webhook receiver of the first workspace. */
+  public readonly exampleReceiver?: ExampleReceiver;
 
   constructor(scope: Construct, id: string, props: RotationStackProps) {
     super(scope, id, props);
@@ -43,7 +45,7 @@ export class ProlificWebhookSecretRotationStack extends Stack {
     });
 
     new CfnOutput(this, 'FunctionName', {
-      description: `The rotation function: invoke it with ${JSON.stringify(HEARTBEAT_EVENT)} to see where each secret stands.`,
+      description: 'The rotation function: invoke it with {"action":"status"} to see where each secret stands.',
       value: this.rotation.function.functionName,
     });
     new CfnOutput(this, 'ApiTokenSecretArn', {
@@ -60,6 +62,22 @@ export class ProlificWebhookSecretRotationStack extends Stack {
         value: this.rotation.secretFor(workspaceId).secretArn,
       });
     }
+    const [firstWorkspace] = settings.workspaces;
+    if (settings.exampleReceiver && firstWorkspace !== undefined) {
+      this.exampleReceiver = this.addExampleReceiver(firstWorkspace);
+    }
+  }
+
+  /** A receiver of one workspace (a subscription's target_url serves one), the first, with its URL as an output. */
+  private addExampleReceiver({ workspaceId, format }: WorkspaceSetting): ExampleReceiver {
+    const receiver = new ExampleReceiver(this, 'ExampleReceiver', { rotation: this.rotation, workspaceId, format });
+    new CfnOutput(this, 'ExampleReceiverUrl', {
+      description:
+        `Example webhook receiver of workspace ${workspaceId}: point a Prolific webhook subscription's ` +
+        'target_url at this URL. It answers 200 to deliveries that verify with the stored secret, 401 otherwise.',
+      value: receiver.url.url,
+    });
+    return receiver;
   }
 
   /** An existing secret by complete ARN or by name, with its customer-managed key when it has one. */

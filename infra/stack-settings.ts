@@ -26,6 +26,8 @@ export interface StackSettings {
   /** The customer-managed KMS key of the token secret. */
   readonly tokenSecretKeyArn?: string;
   readonly alarmEmail?: string;
+  /** Deploys an example webhook receiver for the first workspace, behind a Function URL. */
+  readonly exampleReceiver: boolean;
 }
 
 /** The context keys this app reads; any other key that is not the CDK's own is a typo. */
@@ -40,6 +42,7 @@ export const CONTEXT_KEYS = [
   'secretKeys',
   'secretFormats',
   'alarmEmail',
+  'exampleReceiver',
 ] as const;
 // The CDK's own keys: feature flags (@aws-cdk/...), CLI and lookup keys (aws:cdk:..., with a colon), and these.
 const CDK_CONTEXT_KEYS = new Set(['cli-telemetry', 'acknowledged-issue-numbers']);
@@ -76,6 +79,7 @@ export function readStackSettings(node: Node): StackSettings {
     tokenSecret: readSecretReference(context('tokenSecret'), 'tokenSecret'),
     tokenSecretKeyArn: readKeyArn(context('tokenSecretKey'), 'tokenSecretKey'),
     alarmEmail: readString(context('alarmEmail'), 'alarmEmail'),
+    exampleReceiver: readBoolean(context('exampleReceiver'), 'exampleReceiver') ?? false,
   };
   scheduleInterval(settings.schedule, 'Context key "schedule"');
   if (settings.tokenSecretKeyArn !== undefined && settings.tokenSecret === undefined) {

@@ -5,6 +5,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { API_TOKEN_PLACEHOLDER, TARGET_SECRET_PLACEHOLDER } from '../lambda/contract.js';
 
+/** What a function is told to call a secret: its full ARN when known, else its name. */
+export function secretIdOf(secret: secretsmanager.ISecret): string {
+  return secret.secretFullArn ?? secret.secretName;
+}
+
 /**
  * A new secret for the webhook signing secret of one workspace, kept when the stack is deleted. It holds
  * a placeholder until the function's first run syncs it from Prolific.

@@ -205,7 +205,7 @@ describe('routing', () => {
     expect(await response.json()).toMatchObject({ error: { status: 405 } });
   });
 
-  it.each(['/api/v1/hooks/secrets', '/api/v1/hooks/subscriptions/', '/'])('answers 404 for %s', async (path) => {
+  it.each(['/api/v1/hooks/secrets', '/api/v1/hooks/unknown/', '/'])('answers 404 for %s', async (path) => {
     const response = await fetch(`${standIn.url}${path}`, { headers: { authorization: `Token ${TOKEN}` } });
 
     expect(response.status).toBe(404);

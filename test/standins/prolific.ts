@@ -1,6 +1,7 @@
 /**
- * A local stand-in for Prolific's two webhook signing-secret endpoints, served over real HTTP on
- * 127.0.0.1, with faults that tests inject to play Prolific misbehaving.
+ * A local stand-in for Prolific's webhook API, served over real HTTP on 127.0.0.1, with faults that tests
+ * inject to play Prolific misbehaving: the signing-secret endpoints here, subscriptions and signed
+ * deliveries in prolific-deliveries.ts.
  * What it follows of Prolific's public API (https://api.prolific.com): `GET /api/v1/hooks/secrets/`
  * lists a workspace's active secret and `POST /api/v1/hooks/secrets/` replaces it at once,
  * both authenticated with `Authorization: Token <token>` (401 otherwise).
@@ -10,6 +11,13 @@ import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  createDeliveryStore,
+  type DeliveryAttempt,
+  type DeliveryOptions,
+  type ProlificDeliveryEvent,
+  type ProlificSubscription,
+} from './prolific-deliveries.js';
 
 export interface ProlificSecret { id: string; value: string; workspace_id: string }
 
@@ -45,7 +53,12 @@ export type ProlificFault =
 export interface ProlificFaultRule {
   fault: ProlificFault;
   /** @default - any method */
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
+  /**
+   * The path the rule applies to: a prefix, so the subscriptions path covers their events too.
+   * @default '/api/v1/hooks/secrets/' (the secret endpoints)
+   */
+  path?: string;
   /** Matched against `workspace_id` from the query, else from the JSON body. @default - any workspace */
   workspaceId?: string;
   /** How many matching requests it applies to; Infinity allowed. @default 1 */
@@ -99,6 +112,14 @@ export interface ProlificStandIn {
   replaceSecret(workspaceId: string): ProlificSecret;
   /** Every secret value ever issued, so tests can scan logs for them. */
   issuedValues(): string[];
+  /** Subscribes `targetUrl` to the workspace's events (the workspace must have a secret, as on Prolific). */
+  subscribe(workspaceId: string, targetUrl: string, eventType?: string): ProlificSubscription;
+  /** Enables or disables a subscription (Prolific disables one after 5 days of failed deliveries). */
+  setSubscriptionEnabled(subscriptionId: string, enabled: boolean): void;
+  /** Delivers one event, signed as Prolific signs, to every enabled subscription of the workspace. */
+  deliver(workspaceId: string, payload: Record<string, unknown>, options?: DeliveryOptions): Promise<DeliveryAttempt[]>;
+  /** A subscription's delivery events, oldest first. */
+  deliveryEvents(subscriptionId: string): ProlificDeliveryEvent[];
   /** Rules are matched in the order injected. */
   injectFault(rule: ProlificFaultRule): void;
   clearFaults(): void;
@@ -127,6 +148,7 @@ export async function startProlificStandIn(options: ProlificStandInOptions = {})
   const token = options.token ?? randomBytes(24).toString('base64url');
   const secrets = createSecretStore();
   for (const workspaceId of options.workspaces ?? []) secrets.add(workspaceId, true);
+  const deliveries = createDeliveryStore((workspaceId) => (secrets.has(workspaceId) ? secrets.active(workspaceId)?.value : undefined));
   const faults = createFaultMatcher();
   const calls: RecordedProlificCall[] = [];
   const callWaiters: { count: number; resolve: () => void }[] = [];
@@ -134,8 +156,8 @@ export async function startProlificStandIn(options: ProlificStandInOptions = {})
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const call = await readCall(req, token);
-    const rule = faults.take(call.method, call.workspaceId);
-    const outcome = await respond(res, rule, () => route(call, secrets), { shutdown: shutdown.signal, markHangs: options.markHangs ?? false });
+    const rule = faults.take(call.method, call.workspaceId, call.path);
+    const outcome = await respond(res, rule, () => route(call, secrets, deliveries), { shutdown: shutdown.signal, markHangs: options.markHangs ?? false });
     calls.push({
       method: call.method,
       path: call.path,
@@ -178,6 +200,10 @@ export async function startProlificStandIn(options: ProlificStandInOptions = {})
     activeSecret: (workspaceId) => secrets.active(workspaceId),
     replaceSecret: (workspaceId) => secrets.replace(workspaceId),
     issuedValues: () => secrets.issuedValues(),
+    subscribe: (workspaceId, targetUrl, eventType) => deliveries.subscribe(workspaceId, targetUrl, eventType),
+    setSubscriptionEnabled: (subscriptionId, enabled) => deliveries.setEnabled(subscriptionId, enabled),
+    deliver: (workspaceId, payload, deliveryOptions) => deliveries.deliver(workspaceId, payload, deliveryOptions),
+    deliveryEvents: (subscriptionId) => deliveries.events(subscriptionId),
     injectFault: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),
     close,
@@ -224,8 +250,9 @@ interface ArmedRule { rule: ProlificFaultRule; skipsLeft: number; timesLeft: num
 function createFaultMatcher() {
   let armed: ArmedRule[] = [];
 
-  function matches({ rule }: ArmedRule, method: string, workspaceId: string | undefined): boolean {
-    return (rule.method === undefined || rule.method === method)
+  function matches({ rule }: ArmedRule, method: string, workspaceId: string | undefined, path: string): boolean {
+    return path.startsWith(rule.path ?? SECRETS_PATH)
+      && (rule.method === undefined || rule.method === method)
       && (rule.workspaceId === undefined || rule.workspaceId === workspaceId)
       && (!rule.afterEffect || method === 'POST');
   }
@@ -239,10 +266,10 @@ function createFaultMatcher() {
       armed = [];
     },
     /** Every matching rule counts the request toward its own skip; the first one past it with times left applies. */
-    take(method: string, workspaceId: string | undefined): ProlificFaultRule | undefined {
+    take(method: string, workspaceId: string | undefined, path: string): ProlificFaultRule | undefined {
       let chosen: ProlificFaultRule | undefined;
       for (const entry of armed) {
-        if (entry.timesLeft <= 0 || !matches(entry, method, workspaceId)) continue;
+        if (entry.timesLeft <= 0 || !matches(entry, method, workspaceId, path)) continue;
         if (entry.skipsLeft > 0) {
           entry.skipsLeft -= 1;
         } else if (chosen === undefined) {
@@ -319,9 +346,9 @@ function untilOrShutdown(until: Promise<unknown>, shutdown: AbortSignal): Promis
   ]);
 }
 
-function route(call: IncomingCall, secrets: SecretStore): JsonAnswer {
+function route(call: IncomingCall, secrets: SecretStore, deliveries: ReturnType<typeof createDeliveryStore>): JsonAnswer {
   if (!call.authorized) return errorAnswer(401, 'Invalid token.');
-  if (call.path !== SECRETS_PATH) return errorAnswer(404, 'Not found.');
+  if (call.path !== SECRETS_PATH) return deliveries.route(call.method, call.path, call.query, call.body) ?? errorAnswer(404, 'Not found.');
   if (call.method === 'POST') return createSecret(call, secrets);
   if (call.method === 'GET') return listSecrets(call, secrets);
   return { ...errorAnswer(405, `Method "${call.method}" not allowed.`), headers: { allow: 'GET, POST' } };
