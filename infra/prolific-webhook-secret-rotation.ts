@@ -32,7 +32,7 @@ import { createRotationDashboard } from './rotation-dashboard.js';
 import { createRotationFunction } from './rotation-function.js';
 import { createHeartbeatSchedule, createRotationSchedule, createScheduleDelivery } from './rotation-schedules.js';
 import { scheduleInterval } from './schedule-interval.js';
-import { createApiTokenSecret, createWorkspaceSecret, restrictTokenReads } from './workspace-secrets.js';
+import { createApiTokenSecret, createWorkspaceSecret, grantSecretRead, restrictTokenReads } from './workspace-secrets.js';
 
 /** One Prolific workspace whose webhook signing secret is rotated. */
 export interface ProlificWorkspace {
@@ -242,12 +242,12 @@ export class ProlificWebhookSecretRotation extends Construct {
 
   /** Lets a webhook receiver of one workspace read that workspace's secret (and decrypt it), and nothing else. */
   public grantReadFor(workspaceId: string, grantee: iam.IGrantable): iam.Grant {
-    return this.secretFor(workspaceId).grantRead(grantee);
+    return grantSecretRead(this.secretFor(workspaceId), grantee);
   }
 
   /** Lets a webhook receiver read the workspace secrets (and decrypt them), and nothing else. */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    const grants = [...this.secrets.values()].map((secret) => secret.grantRead(grantee));
+    const grants = [...this.secrets.values()].map((secret) => grantSecretRead(secret, grantee));
     return grants.reduce((all, grant) => all.combine(grant));
   }
 }

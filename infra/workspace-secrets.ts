@@ -11,6 +11,24 @@ export function secretIdOf(secret: secretsmanager.ISecret): string {
 }
 
 /**
+ * Lets `grantee` read `secret` and decrypt it through Secrets Manager. Secret.grantRead alone grants an
+ * imported customer-managed key through that key's policy, which a stack cannot change, so it grants
+ * nothing; the statement here goes in the grantee's own policy instead.
+ */
+export function grantSecretRead(secret: secretsmanager.ISecret, grantee: iam.IGrantable): iam.Grant {
+  const grant = secret.grantRead(grantee);
+  if (secret.encryptionKey === undefined) return grant;
+  return grant.combine(
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt'],
+      resourceArns: [secret.encryptionKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(secret).region}.amazonaws.com` } },
+    }),
+  );
+}
+
+/**
  * A new secret for the webhook signing secret of one workspace, kept when the stack is deleted. It holds
  * a placeholder until the function's first run syncs it from Prolific.
  */

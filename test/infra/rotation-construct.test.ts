@@ -178,7 +178,8 @@ describe('schedule options', () => {
       State: 'DISABLED',
     });
     expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'SecondsSinceLastRotation' } })).toEqual({});
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    // The operational and condition alarms: any run by hand still reports what they watch.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 5);
   });
 });
 
@@ -195,8 +196,8 @@ describe('notifications and API options', () => {
     // Assess
     template.resourceCountIs('AWS::SNS::Topic', 0);
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(6);
-    expect(construct.alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(4 + 5 + 1);
+    expect(construct.alarms).toHaveLength(4 + 5 + 1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
     }
@@ -226,6 +227,22 @@ describe('notifications and API options', () => {
         { Name: 'workspace_id', Value: 'ws-a' },
       ],
     });
+  });
+});
+
+describe('the dashboard', () => {
+  it('takes the name it is given, and graphs the metrics in the custom namespace with the custom service', () => {
+    const { construct, template } = synthesizeConstruct({
+      workspaces: [{ workspaceId: 'ws-a' }],
+      dashboardName: 'prolific-rotation',
+      metricsNamespace: 'Custom',
+      serviceName: 'custom-service',
+    });
+
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'prolific-rotation' });
+    expect(construct.dashboard).toBeDefined();
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody);
+    expect(body).toContain('\\"Custom\\",\\"RotationSucceeded\\",\\"service\\",\\"custom-service\\",\\"workspace_id\\",\\"ws-a\\"');
   });
 });
 
@@ -281,6 +298,58 @@ describe('secretFor and grantRead', () => {
         ],
       },
     });
+  });
+});
+
+describe('grantReadFor', () => {
+  it("lets a receiver of one workspace read that workspace's secret only", () => {
+    // Prepare
+    const stack = new Stack(testApp(), 'ReceiverStack', { env: TEST_ENV });
+    const rotation = new ProlificWebhookSecretRotation(stack, 'Rotation', {
+      workspaces: [{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }],
+    });
+    const receiverRole = new iam.Role(stack, 'ReceiverRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    // Act
+    rotation.grantReadFor('ws-b', receiverRole);
+
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: stack.getLogicalId(receiverRole.node.defaultChild as iam.CfnRole) }],
+      PolicyDocument: {
+        Statement: [
+          Match.objectEquals({
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Effect: 'Allow',
+            Resource: { Ref: stack.getLogicalId(rotation.node.findChild('Secret-ws-b').node.defaultChild as secretsmanager.CfnSecret) },
+          }),
+        ],
+      },
+    });
+    expect(() => rotation.grantReadFor('ws-z', receiverRole)).toThrow(/No rotation target for workspace "ws-z"/);
+  });
+
+  it("grants the customer-managed key of that workspace's secret too, through Secrets Manager only", () => {
+    // Prepare
+    const stack = new Stack(testApp(), 'ReceiverStack', { env: TEST_ENV });
+    const secret = secretsmanager.Secret.fromSecretAttributes(stack, 'Adopted', {
+      secretCompleteArn: `${ACCOUNT_ARN_PREFIX}prolific/webhook-AbC123`,
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', TARGET_KEY_ARN),
+    });
+    const rotation = new ProlificWebhookSecretRotation(stack, 'Rotation', { workspaces: [{ workspaceId: 'ws-a', secret }] });
+    const receiverRole = new iam.Role(stack, 'ReceiverRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    // Act
+    rotation.grantReadFor('ws-a', receiverRole);
+
+    // Assess
+    const receiverPolicy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).find(
+      (policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: stack.getLogicalId(receiverRole.node.defaultChild as iam.CfnRole) }]),
+    );
+    expect(receiverPolicy?.Properties.PolicyDocument.Statement).toEqual([
+      { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: `${ACCOUNT_ARN_PREFIX}prolific/webhook-AbC123` },
+      { Action: 'kms:Decrypt', Effect: 'Allow', Resource: TARGET_KEY_ARN, Condition: VIA_SECRETS_MANAGER },
+    ]);
   });
 });
 

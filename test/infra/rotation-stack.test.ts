@@ -1,6 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_TOKEN_PLACEHOLDER, INVOCATION_OVERHEAD_MS, TARGET_SECRET_PLACEHOLDER, TARGET_TIME_BUDGET_MS } from '../../lambda/contract.js';
+import {
+  API_TOKEN_PLACEHOLDER,
+  HEARTBEAT_EVENT,
+  INVOCATION_OVERHEAD_MS,
+  TARGET_SECRET_PLACEHOLDER,
+  TARGET_TIME_BUDGET_MS,
+} from '../../lambda/contract.js';
 import type { ProlificWebhookSecretRotationStack } from '../../infra/rotation-stack.js';
 import { buildStack, getAtt, logicalIdAt, refTo, testApp } from './synth.js';
 
@@ -128,7 +134,7 @@ describe('the schedules', () => {
     });
   });
 
-  it('send a daily read-only {"action":"status"} heartbeat the staleness alarms rely on', () => {
+  it('send the daily heartbeat event the staleness alarms rely on (pinned to {"action":"sync"} in rotation-monitoring)', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 day)',
@@ -136,7 +142,7 @@ describe('the schedules', () => {
       GroupName: scheduleGroupName(),
       Target: {
         Arn: functionArn(),
-        Input: '{"action":"status"}',
+        Input: JSON.stringify(HEARTBEAT_EVENT),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
         DeadLetterConfig: { Arn: scheduleDlq() },
       },
@@ -181,7 +187,7 @@ describe('the schedules', () => {
 });
 
 describe('the function role', () => {
-  it('holds exactly: its log group, its dead-letter queue, the target secrets and the token secret', () => {
+  it('holds exactly: its log group, its dead-letter queue, the target secrets, the token secret and its event', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [refTo(stack, 'Rotation/FunctionRole')],
       PolicyDocument: {
@@ -212,6 +218,13 @@ describe('the function role', () => {
             Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
             Effect: 'Allow',
             Resource: tokenRef(),
+          }),
+          Match.objectEquals({
+            Sid: 'PutRotationEvents',
+            Action: 'events:PutEvents',
+            Effect: 'Allow',
+            Resource: 'arn:aws:events:eu-west-2:123456789012:event-bus/default',
+            Condition: { StringEquals: { 'events:source': 'prolific.webhook-secret-rotation' } },
           }),
         ],
       },
@@ -334,8 +347,8 @@ describe('the alarms', () => {
     });
   });
 
-  it('are the five operational alarms and one staleness alarm per workspace, nothing else', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5 + WORKSPACES.length);
+  it('are the four operational alarms, five condition alarms and one staleness alarm per workspace, nothing else', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 5 + WORKSPACES.length);
   });
 
   it('item 3: one alarm fires when any workspace had no version labelled AWSCURRENT', () => {
