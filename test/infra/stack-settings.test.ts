@@ -11,7 +11,7 @@ function settingsFrom(context: Record<string, unknown>) {
 }
 
 describe('readStackSettings', () => {
-  it('defaults to a 30-day rate in UTC, enabled, with a created token secret and no e-mail', () => {
+  it('defaults to a 30-day rate in UTC, enabled, with a created token secret, no e-mail and no example receiver', () => {
     const settings = settingsFrom({ workspaces: 'ws-a' });
 
     expect(settings).toEqual({
@@ -23,6 +23,7 @@ describe('readStackSettings', () => {
       tokenSecret: undefined,
       tokenSecretKeyArn: undefined,
       alarmEmail: undefined,
+      exampleReceiver: false,
     });
   });
 
@@ -35,6 +36,7 @@ describe('readStackSettings', () => {
       stalenessThresholdDays: '45',
       tokenSecret: TOKEN_ARN,
       alarmEmail: 'ops@example.com',
+      exampleReceiver: 'true',
     });
 
     expect(settings).toEqual({
@@ -50,6 +52,7 @@ describe('readStackSettings', () => {
       tokenSecret: TOKEN_ARN,
       tokenSecretKeyArn: undefined,
       alarmEmail: 'ops@example.com',
+      exampleReceiver: true,
     });
   });
 
@@ -75,10 +78,11 @@ describe('readStackSettings', () => {
   });
 
   it('reads cdk.json values (arrays, booleans, numbers)', () => {
-    const settings = settingsFrom({ workspaces: ['ws-a', 'ws-b'], scheduleEnabled: true, stalenessThresholdDays: 10 });
+    const settings = settingsFrom({ workspaces: ['ws-a', 'ws-b'], scheduleEnabled: true, stalenessThresholdDays: 10, exampleReceiver: false });
 
     expect(settings.workspaces).toEqual([{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }]);
     expect(settings.scheduleEnabled).toBe(true);
+    expect(settings.exampleReceiver).toBe(false);
     expect(settings.stalenessThresholdDays).toBe(10);
   });
 
@@ -100,6 +104,7 @@ describe('readStackSettings', () => {
     ],
     ['an unknown time zone', { timeZone: 'Mars/Olympus' }, /Context key "timeZone" must be an IANA time zone/],
     ['a non-boolean scheduleEnabled', { scheduleEnabled: 'yes' }, /Context key "scheduleEnabled" must be true or false/],
+    ['a non-boolean exampleReceiver', { exampleReceiver: 'on' }, /Context key "exampleReceiver" must be true or false, got "on"/],
     ['a zero staleness threshold', { stalenessThresholdDays: '0' }, /Context key "stalenessThresholdDays" must be a positive number/],
     ['a non-numeric staleness threshold', { stalenessThresholdDays: 'soon' }, /must be a positive number/],
     ['a token secret with spaces', { tokenSecret: 'my token' }, /Context key "tokenSecret" must be a secret name or a complete secret ARN/],

@@ -149,6 +149,45 @@ describe('rotation events for receivers', () => {
   });
 });
 
+describe('delivery health', () => {
+  it('reports disabled subscriptions and deliveries failed since the rotation in status, and as metrics', async () => {
+    const h = await setUp({ workspaces: [WORKSPACE] });
+    await h.invoke({ action: 'sync' });
+    const unreachable = 'http://127.0.0.1:9/prolific'; // the discard port: nothing listens there
+    const failing = h.prolific.subscribe(WORKSPACE, unreachable);
+    const disabled = h.prolific.subscribe(WORKSPACE, unreachable);
+    h.prolific.setSubscriptionEnabled(disabled.id, false);
+    await h.invoke({ action: 'rotate' });
+    await h.prolific.deliver(WORKSPACE, { resource_id: 'r1' });
+    await h.prolific.deliver(WORKSPACE, { resource_id: 'r2' });
+
+    const { report } = await h.invoke({ action: 'status' });
+
+    expect(h.prolific.deliveryEvents(failing.id).map((event) => event.status)).toEqual(['FAILED', 'FAILED']);
+    expect(report?.results[0]?.deliveries).toEqual({
+      subscriptions: 1,
+      disabled: 1,
+      failedSinceRotation: 2,
+      lastFailureAt: h.prolific.deliveryEvents(failing.id)[1]?.datetime_created,
+    });
+    const metric = (name: string) => h.logLines().filter((line) => line[name] !== undefined).map((line) => [line['workspace_id'], line[name]]);
+    expect(metric('SubscriptionsDisabled')).toEqual(expect.arrayContaining([[WORKSPACE, 1], [undefined, 1]]));
+    expect(metric('DeliveriesFailedSinceRotation')).toEqual(expect.arrayContaining([[WORKSPACE, 2], [undefined, 2]]));
+  });
+
+  it('does not count deliveries that failed before the current secret was rotated in', async () => {
+    const h = await setUp({ workspaces: [WORKSPACE] });
+    await h.invoke({ action: 'sync' });
+    h.prolific.subscribe(WORKSPACE, 'http://127.0.0.1:9/prolific');
+    await h.prolific.deliver(WORKSPACE, { resource_id: 'before' }, { at: new Date(Date.now() - 60_000) });
+    await h.invoke({ action: 'rotate' });
+
+    const { report } = await h.invoke({ action: 'sync' });
+
+    expect(report?.results[0]?.deliveries).toMatchObject({ subscriptions: 1, disabled: 0, failedSinceRotation: 0, lastFailureAt: null });
+  });
+});
+
 describe('sync', () => {
   it('heals a secret changed behind its back without calling the POST', async () => {
     const h = await setUp();
