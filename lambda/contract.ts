@@ -70,8 +70,12 @@ export type SecretFormat = (typeof SECRET_FORMATS)[number];
 
 /** The events the construct's schedules send. */
 export const SCHEDULED_ROTATION_EVENT = { action: 'rotate' } as const;
-/** The daily heartbeat: a read-only run that reports each workspace's age, so staleness can alarm. */
-export const HEARTBEAT_EVENT = { action: 'status' } as const;
+/**
+ * The daily heartbeat: a sync, so drift (a rotation in the Prolific app, a POST Prolific completed after
+ * the client gave up) is repaired within a day without a POST, and each workspace's age and delivery
+ * health are reported, so staleness, drift and failing deliveries can alarm.
+ */
+export const HEARTBEAT_EVENT = { action: 'sync' } as const;
 export const DEFAULT_ROTATION_INTERVAL_DAYS = 30;
 
 /** The metrics the function emits (one value per workspace, dimension `workspace_id`) and the alarms watch. */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
+import { copyBundle, invokeBundle, type BundleInvocation } from './bundle.js';
 import { cdkJsonContext } from './synth.js';
 
 // The deployed artifact, tested as Lambda runs it: the app is synthesized the way the CDK CLI runs it,
@@ -25,11 +26,7 @@ interface CfnResource {
   Properties: Record<string, any>;
 }
 /** What one invocation of the bundled artifact in a child process gave back, and everything it printed. */
-interface ArtifactInvocation {
-  readonly result?: { action: string; results: { workspaceId: string; outcome: string }[] };
-  readonly error?: string;
-  readonly output: string;
-}
+type ArtifactInvocation = BundleInvocation<{ action: string; results: { workspaceId: string; outcome: string }[] }>;
 
 let assemblyDirectory: string;
 let bundleDirectory: string;
@@ -56,11 +53,7 @@ beforeAll(async () => {
     .Resources;
 
   // Prepare 2: copy the function's bundle, found through the asset manifest, where no node_modules is above it.
-  bundleDirectory = mkdtempSync(join(tmpdir(), 'rotation-bundle-'));
-  for (const file of readdirSync(functionAssetDirectory())) {
-    copyFileSync(join(functionAssetDirectory(), file), join(bundleDirectory, file));
-  }
-  writeFileSync(join(bundleDirectory, 'invoke.mjs'), INVOKE_SCRIPT);
+  bundleDirectory = copyBundle(functionAssetDirectory(), 'rotation-bundle-');
 
   // Prepare 3: the stand-ins hold what CloudFormation and a person would have put there.
   prolific = await startProlificStandIn({ workspaces: WORKSPACES });
@@ -180,42 +173,11 @@ describe('secret values', () => {
   });
 });
 
-// Runs in the child process: import the bundle alone, invoke it once as Lambda would, report on stdout.
-const INVOKE_SCRIPT = `
-import { handler } from './index.mjs';
-const context = {
-  functionName: 'prolific-webhook-secret-rotation',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-2:123456789012:function:prolific-webhook-secret-rotation',
-  memoryLimitInMB: '256',
-  awsRequestId: 'artifact-test',
-  logGroupName: '/aws/lambda/prolific-webhook-secret-rotation',
-  logStreamName: 'artifact-test',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 900000,
-};
-let outcome;
-try {
-  outcome = { result: await handler(JSON.parse(process.argv[2]), context) };
-} catch (error) {
-  outcome = { error: error instanceof Error ? error.message : String(error) };
-}
-console.log('${'::outcome::'}' + JSON.stringify(outcome));
-`;
-
 async function invoke(event: unknown): Promise<ArtifactInvocation> {
-  const { stdout, stderr } = await execFileAsync(process.execPath, ['invoke.mjs', JSON.stringify(event)], {
-    cwd: bundleDirectory,
-    // Only what Lambda would set, plus the stand-ins' endpoint and dummy credentials.
-    env: { PATH: process.env['PATH'] ?? '', ...secretsManager.env(), ...functionEnvironment },
-  });
-  const output = `${stdout}\n${stderr}`;
-  invocationOutputs.push(output);
-  const outcomeLine = stdout.split('\n').find((line) => line.startsWith('::outcome::'));
-  if (outcomeLine === undefined) {
-    throw new Error(`The bundle reported no outcome. Output:\n${output}`);
-  }
-  return { ...(JSON.parse(outcomeLine.slice('::outcome::'.length)) as object), output };
+  // Only what Lambda would set, plus the stand-ins' endpoint and dummy credentials.
+  const invocation: ArtifactInvocation = await invokeBundle(bundleDirectory, event, { ...secretsManager.env(), ...functionEnvironment });
+  invocationOutputs.push(invocation.output);
+  return invocation;
 }
 
 interface EmfRecord {

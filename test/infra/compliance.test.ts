@@ -99,3 +99,30 @@ describe('cdk-nag AwsSolutions and Serverless checks, registered with Validation
     ]);
   });
 });
+
+describe('cdk-nag checks with the example receiver deployed (-c exampleReceiver=true)', () => {
+  let stack: ProlificWebhookSecretRotationStack;
+  let synthesize: () => string;
+
+  beforeAll(() => {
+    // Prepare: the receiver reads the first workspace's secret, created by the stack, next to an adopted one.
+    const app = testApp({ workspaces: 'ws-a,ws-b=prolific/adopted-webhook-secret', exampleReceiver: 'true' });
+    stack = buildStack(app);
+    addComplianceChecks(app);
+    synthesize = () => app.synth().directory;
+  });
+
+  it('find no unacknowledged finding, warnings included', () => {
+    expect(violationsIn(synthesize())).toEqual([]);
+  });
+
+  it('are acknowledged on the receiver for its dead-letter queue and tracing only, each with a reason', () => {
+    const onReceiver = acknowledgementsIn(stack).filter(({ path }) => path.startsWith(`${stack.node.path}/ExampleReceiver/`));
+
+    expect(onReceiver.map(({ path, id }) => ({ path, id }))).toEqual([
+      { path: 'ProlificWebhookSecretRotation/ExampleReceiver/Function', id: 'Serverless-LambdaDLQ' },
+      { path: 'ProlificWebhookSecretRotation/ExampleReceiver/Function', id: 'Serverless-LambdaTracing' },
+    ]);
+    for (const { reason } of onReceiver) expect(reason.length).toBeGreaterThanOrEqual(100);
+  });
+});

@@ -69,12 +69,13 @@ describe('deliveries', () => {
     expect(received).toHaveLength(2);
   });
 
-  it('can be forged: signed with another value', async () => {
-    standIn.subscribe(WORKSPACE, receiverUrl);
+  it('can be forged: signed with another value by someone else, so Prolific records no event', async () => {
+    const subscription = standIn.subscribe(WORKSPACE, receiverUrl);
 
     await standIn.deliver(WORKSPACE, { resource_id: 'r1' }, { signWith: 'forged', at: new Date(0) });
 
     expect(received[0]?.headers['x-prolific-request-signature']).toBe(signAsProlific('forged', '0', received[0]?.body ?? ''));
+    expect(standIn.deliveryEvents(subscription.id)).toEqual([]);
   });
 });
 

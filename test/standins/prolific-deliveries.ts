@@ -25,7 +25,7 @@ export interface ProlificDeliveryEvent {
 }
 
 export interface DeliveryOptions {
-  /** Sign with this value instead of the active secret: a forgery. */
+  /** Sign with this value instead of the active secret: a forgery, from someone else, so Prolific records no event. */
   readonly signWith?: string;
   /** @default now */
   readonly at?: Date;
@@ -71,7 +71,7 @@ export function createDeliveryStore(activeSecretValue: (workspaceId: string) => 
           target_url: subscription.target_url,
           payload,
         };
-        events.get(subscription.id)?.push(event);
+        if (options.signWith === undefined) events.get(subscription.id)?.push(event);
         const status = await post(subscription.target_url, body, {
           'x-prolific-request-signature': signAsProlific(value, timestamp, body),
           'x-prolific-request-timestamp': timestamp,
