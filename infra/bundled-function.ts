@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import { Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IConstruct } from 'constructs';
 
 /** What every function of this app shares: where its code is, the runtime it runs on, and how esbuild bundles it. */
 export type BundledFunctionProps = Required<
@@ -30,4 +32,17 @@ export function bundledFunctionProps(entry: string): BundledFunctionProps {
       forceDockerBundling: false,
     },
   };
+}
+
+/** Why a function has no legacy dead-letter queue and no X-Ray tracing: the two cdk-nag Serverless rules ask for them. */
+export interface UntracedFunctionReasons {
+  readonly noDeadLetterQueue: string;
+  readonly noTracing: string;
+}
+
+export function acknowledgeNoDeadLetterQueueOrTracing(fn: IConstruct, reasons: UntracedFunctionReasons): void {
+  Validations.of(fn).acknowledge(
+    { id: 'Serverless-LambdaDLQ', reason: reasons.noDeadLetterQueue },
+    { id: 'Serverless-LambdaTracing', reason: reasons.noTracing },
+  );
 }

@@ -1,11 +1,11 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SecretFormat } from '../lambda/contract.js';
-import { bundledFunctionProps } from './bundled-function.js';
+import { acknowledgeNoDeadLetterQueueOrTracing, bundledFunctionProps } from './bundled-function.js';
 import { EXAMPLE_RECEIVER_ENVIRONMENT } from './example-receiver/environment.js';
 import type { ProlificWebhookSecretRotation } from './prolific-webhook-secret-rotation.js';
 import { secretIdOf } from './workspace-secrets.js';
@@ -64,18 +64,12 @@ export class ExampleReceiver extends Construct {
 }
 
 function acknowledgeReceiverFindings(fn: NodejsFunction): void {
-  Validations.of(fn).acknowledge(
-    {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Invoked synchronously through its Function URL only: a failed delivery is answered with an error, ' +
-        'and Prolific retries it; there is no asynchronous invocation whose event a DLQ could keep.',
-    },
-    {
-      id: 'Serverless-LambdaTracing',
-      reason:
-        'An example receiver that makes one Secrets Manager call per cache period: its log lines show each ' +
-        "delivery's event id and outcome, and X-Ray would add a wildcard-resource policy to its role.",
-    },
-  );
+  acknowledgeNoDeadLetterQueueOrTracing(fn, {
+    noDeadLetterQueue:
+      'Invoked synchronously through its Function URL only: a failed delivery is answered with an error, ' +
+      'and Prolific retries it; there is no asynchronous invocation whose event a DLQ could keep.',
+    noTracing:
+      'An example receiver that makes one Secrets Manager call per cache period: its log lines show each ' +
+      "delivery's event id and outcome, and X-Ray would add a wildcard-resource policy to its role.",
+  });
 }

@@ -138,7 +138,7 @@ const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /**
  * Rotates the webhook signing secrets of Prolific workspaces on a schedule and keeps them in
- * Secrets Manager: the secrets, the rotation function, its schedules, dead-letter queues and alarms.
+ * Secrets Manager: the secrets, the rotation function, its schedules, dead-letter queues, alarms and dashboard.
  */
 export class ProlificWebhookSecretRotation extends Construct {
   /** The rotation function. */

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -14,7 +14,7 @@ import {
   TARGET_TIME_BUDGET_MS,
   type SecretFormat,
 } from '../lambda/contract.js';
-import { bundledFunctionProps } from './bundled-function.js';
+import { acknowledgeNoDeadLetterQueueOrTracing, bundledFunctionProps } from './bundled-function.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { secretIdOf } from './workspace-secrets.js';
 
@@ -165,20 +165,14 @@ function grantRotationEvents(fn: lambda.IFunction): void {
 }
 
 function acknowledgeFunctionFindings(fn: NodejsFunction): void {
-  Validations.of(fn).acknowledge(
-    {
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'Failed asynchronous invocations go to an on-failure destination (an encrypted SQS queue with ' +
-        'an alarm), which records the error as well as the event; a legacy DLQ would duplicate it.',
-    },
-    {
-      id: 'Serverless-LambdaTracing',
-      reason:
-        'One scheduled function calling two services: its structured logs and EMF metrics show each ' +
-        'step, and X-Ray would add a wildcard-resource xray policy to a role kept to named resources.',
-    },
-  );
+  acknowledgeNoDeadLetterQueueOrTracing(fn, {
+    noDeadLetterQueue:
+      'Failed asynchronous invocations go to an on-failure destination (an encrypted SQS queue with ' +
+      'an alarm), which records the error as well as the event; a legacy DLQ would duplicate it.',
+    noTracing:
+      'One scheduled function calling two services: its structured logs and EMF metrics show each ' +
+      'step, and X-Ray would add a wildcard-resource xray policy to a role kept to named resources.',
+  });
 }
 
 /** The ARN a policy names: a secret imported without its 6-character suffix matches exactly that one. */

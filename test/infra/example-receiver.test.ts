@@ -99,7 +99,10 @@ describe('with -c exampleReceiver=true', () => {
     expect(output?.Description).toMatch(/workspace ws-a: point a Prolific webhook subscription's target_url at this URL/);
   });
 
-  it('verifies with an adopted secret by the name it was given, in its format', () => {
+});
+
+describe('with -c exampleReceiver=true and an adopted first workspace secret', () => {
+  it('verifies with the secret by the name it was given, in its format', () => {
     const adopted = Template.fromStack(
       buildStack(testApp({ workspaces: 'ws-a=prolific/bare,ws-b', secretFormats: 'ws-a=plain', exampleReceiver: true })),
     );

@@ -43,7 +43,7 @@ describe('the daily heartbeat', () => {
     expect(heartbeatInput()).toBe(JSON.stringify(HEARTBEAT_EVENT));
   });
 
-  // Fails until lambda/contract.ts sets HEARTBEAT_EVENT to { action: 'sync' }.
+  // The literal, so a change of HEARTBEAT_EVENT away from sync fails here.
   it('PIN: sends {"action":"sync"}, so drift is repaired within a day without a POST', () => {
     expect(heartbeatInput()).toBe('{"action":"sync"}');
   });
