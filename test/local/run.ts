@@ -52,7 +52,7 @@ try {
   console.log(`Secrets Manager stand-in ${secretsManager.endpoint}`);
   console.log(`EventBridge stand-in     ${eventBridge.endpoint}`);
   console.log(`Receiver (receiver kit)  ${receiverUrl}, subscribed to workspace ${RECEIVING}`);
-  console.log(`Broken receiver          http://127.0.0.1:9/, subscribed to workspace ${FAILING}\n`);
+  console.log(`Broken receiver          http://127.0.0.1:9/prolific, subscribed to workspace ${FAILING}\n`);
 
   await invoke('1. First run (the daily heartbeat)', { action: 'sync' });
   prolific.subscribe(RECEIVING, receiverUrl);
