@@ -151,6 +151,13 @@ export function createConditionAlarms(scope: Construct, topic: sns.ITopic, sourc
         'receivers that cache the secret were not told. Refresh them by hand (restart them, or have them ' +
         'read AWSCURRENT again); the function log names the workspace.',
     ),
+    alarmOn(
+      'DeliveryHealthUnknownAlarm',
+      METRIC_NAMES.deliveryHealthUnknown,
+      "Prolific's delivery health could not be read (its subscriptions or their events), so the alarms on " +
+        'disabled subscriptions and failing deliveries cannot fire. The log line with deliveries_error says ' +
+        'why: check the API token and that the function can reach the Prolific API.',
+    ),
   ];
 }
 

@@ -66,6 +66,7 @@ export function createRotationDashboard(scope: Construct, options: RotationDashb
         graph('Failed deliveries since the last rotation', lines(METRIC_NAMES.deliveriesFailedSinceRotation, cloudwatch.Stats.MAXIMUM)),
         graph('Disabled webhook subscriptions', lines(METRIC_NAMES.subscriptionsDisabled, cloudwatch.Stats.MAXIMUM)),
       ],
+      [graph('Delivery health unreadable', lines(METRIC_NAMES.deliveryHealthUnknown, cloudwatch.Stats.MAXIMUM))],
     ],
   });
 }

@@ -179,7 +179,7 @@ describe('schedule options', () => {
     });
     expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'SecondsSinceLastRotation' } })).toEqual({});
     // The operational and condition alarms: any run by hand still reports what they watch.
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 5);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 6);
   });
 });
 
@@ -196,8 +196,8 @@ describe('notifications and API options', () => {
     // Assess
     template.resourceCountIs('AWS::SNS::Topic', 0);
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(4 + 5 + 1);
-    expect(construct.alarms).toHaveLength(4 + 5 + 1);
+    expect(alarms).toHaveLength(4 + 6 + 1);
+    expect(construct.alarms).toHaveLength(4 + 6 + 1);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topicArn]);
     }

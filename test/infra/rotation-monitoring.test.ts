@@ -99,6 +99,7 @@ describe('the condition alarms', () => {
     ['DriftHealedAlarm', METRIC_NAMES.driftHealed, /changed outside the schedule.*Prolific app.*late POST.*Find out who/],
     ['RotationEventFailedAlarm', METRIC_NAMES.rotationEventFailed, /receivers that cache the secret were not told\. Refresh them by hand/],
     ['CurrentVersionMissingAlarm', METRIC_NAMES.currentVersionMissing, /no version labelled AWSCURRENT/],
+    ['DeliveryHealthUnknownAlarm', METRIC_NAMES.deliveryHealthUnknown, /delivery health could not be read.*deliveries_error/],
   ])('%s: the sum of %s over every workspace, 1 or more in 5 minutes, notifying the topic', (id, metricName, description) => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: metricName } });
     expect(Object.keys(alarms)).toEqual([expect.stringMatching(new RegExp(`^Rotation${id}[0-9A-F]{8}$`))]);
@@ -155,7 +156,7 @@ describe('the dashboard', () => {
 
   it('keeps to one graph per metric, whatever the number of workspaces, and one alarm status widget', () => {
     const widgets = body().match(/\\"type\\":\\"(metric|alarm)\\"/g) ?? [];
-    expect(widgets.filter((widget) => widget.includes('metric'))).toHaveLength(6);
+    expect(widgets.filter((widget) => widget.includes('metric'))).toHaveLength(7);
     expect(widgets.filter((widget) => widget.includes('alarm'))).toHaveLength(1);
   });
 

@@ -347,8 +347,8 @@ describe('the alarms', () => {
     });
   });
 
-  it('are the four operational alarms, five condition alarms and one staleness alarm per workspace, nothing else', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 5 + WORKSPACES.length);
+  it('are the four operational alarms, six condition alarms and one staleness alarm per workspace, nothing else', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 6 + WORKSPACES.length);
   });
 
   it('item 3: one alarm fires when any workspace had no version labelled AWSCURRENT', () => {
