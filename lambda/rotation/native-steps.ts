@@ -36,7 +36,8 @@ export async function processNativeStep(
         const created = await prolific.createSecret(workspaceId, active?.id);
         const rotatedAt = now();
         await store.putPending(secretId, serialise(format, created, rotatedAt), token);
-        return done('rotated', { value: created.value, prolificSecretId: created.id, rotatedAt: rotatedAt.toISOString() });
+        // Not `rotated` yet: AWSCURRENT moves, once Prolific confirms the secret, in finishSecret.
+        return done('unchanged', { value: created.value, prolificSecretId: created.id, rotatedAt: rotatedAt.toISOString() });
       }
       case 'setSecret':
         return done('unchanged', pending);
@@ -60,7 +61,7 @@ export async function processNativeStep(
             );
           }
         }
-        return done('unchanged', pending, active?.id);
+        return done(step === 'finishSecret' ? 'rotated' : 'unchanged', pending, active?.id);
       }
     }
   } catch (error) {

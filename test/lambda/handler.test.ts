@@ -575,7 +575,7 @@ describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
     h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
 
     const created = await step(h, 'createSecret');
-    expect(created.report?.results[0]).toMatchObject({ outcome: 'rotated', versionId: TOKEN, prolificSecretId: h.prolific.activeSecret(WORKSPACE)?.id });
+    expect(created.report?.results[0]).toMatchObject({ outcome: 'unchanged', versionId: TOKEN, prolificSecretId: h.prolific.activeSecret(WORKSPACE)?.id });
     expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE)).find((version) => version.versionId === TOKEN)?.stages).toEqual(['AWSPENDING']);
     expect((await step(h, 'createSecret')).report?.results[0]?.outcome).toBe('unchanged');
     expect((await step(h, 'setSecret')).error).toBeUndefined();
@@ -583,6 +583,9 @@ describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
     const finished = await step(h, 'finishSecret');
 
     expect(finished.error).toBeUndefined();
+    expect(finished.report?.results[0]?.outcome).toBe('rotated');
+    // The rotation event goes out once AWSCURRENT moved (finishSecret), not when the secret was only pending.
+    expect(h.eventBridge.events.map((event) => (event.detail as { outcome: string }).outcome)).toEqual(['healed', 'rotated']);
     expect(postCalls(h)).toHaveLength(1);
     expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE)).find((version) => version.versionId === TOKEN)?.stages).toEqual(['AWSCURRENT']);
     expect(h.inSync(WORKSPACE)).toBe(true);

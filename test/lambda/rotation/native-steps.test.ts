@@ -43,7 +43,8 @@ describe('processNativeStep: createSecret', () => {
     const result = await step('createSecret');
 
     const created = prolific.active(WORKSPACE);
-    expect(result).toMatchObject({ outcome: 'rotated', versionId: TOKEN, prolificSecretId: created?.id, lastRotatedAt: NOW.toISOString() });
+    // Not rotated yet: AWSCURRENT moves in finishSecret.
+    expect(result).toMatchObject({ outcome: 'unchanged', versionId: TOKEN, prolificSecretId: created?.id, lastRotatedAt: NOW.toISOString() });
     expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBe(TOKEN);
     expect(store.secretAt(SECRET_ID, AWSPENDING)?.value).toBe(created?.value);
     expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(currentVersionId);
@@ -115,7 +116,8 @@ describe('processNativeStep: finishSecret', () => {
 
     const result = await step('finishSecret');
 
-    expect(result.outcome).toBe('unchanged');
+    // Rotated now, with evidence: AWSCURRENT holds the secret Prolific confirmed after the move.
+    expect(result.outcome).toBe('rotated');
     expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(TOKEN);
     expect(store.versionIdAt(SECRET_ID, AWSPREVIOUS)).toBe(currentVersionId);
     expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();

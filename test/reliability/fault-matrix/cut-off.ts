@@ -106,6 +106,7 @@ export async function invokeUntilCutOff(harness: Harness, point: CutOffPoint, ev
   const handler = createHandler({
     env: harness.env,
     secretsManager: fence.guard(harness.secretsManager.client({ maxAttempts: 2 })),
+    eventBridge: harness.eventBridge.client(),
     logger: new Logger({ serviceName: 'prolific-webhook-secret-rotation' }),
     metrics: new Metrics({ namespace: 'ProlificWebhookSecretRotation', serviceName: 'prolific-webhook-secret-rotation' }),
     prolific: clocklessProlific(fence.fetch),

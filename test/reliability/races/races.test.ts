@@ -75,6 +75,7 @@ async function runInProcess({ harness, proxy, random }: Stage, events: readonly 
         const handler = createHandler({
           env: harness.env,
           secretsManager: harness.secretsManager.client({ endpoint: proxy.url }),
+          eventBridge: harness.eventBridge.client(),
           prolific: { random: random.fork().next },
         });
         return invoke(handler, event, fakeContext());
@@ -87,7 +88,7 @@ async function runInProcess({ harness, proxy, random }: Stage, events: readonly 
 /** Starts one process per event, all at once, each configured only by its environment. */
 async function runInChildren(children: ChildProcesses, { harness, proxy }: Stage, events: readonly unknown[]) {
   const functionEnv = Object.fromEntries(
-    Object.entries({ ...harness.env, ...harness.secretsManager.env(), AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url }).filter(
+    Object.entries({ ...harness.env, ...harness.eventBridge.env(), ...harness.secretsManager.env(), AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url }).filter(
       (entry): entry is [string, string] => entry[1] !== undefined,
     ),
   );
@@ -250,7 +251,7 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
       await h.invoke({ action: 'sync' });
       h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
       for (const step of ['createSecret', 'setSecret', 'testSecret']) await h.invoke(native(h, step));
-      const finishing = invoke(createHandler({ env: h.env, secretsManager: client }), native(h, 'finishSecret'), fakeContext());
+      const finishing = invoke(createHandler({ env: h.env, secretsManager: client, eventBridge: h.eventBridge.client() }), native(h, 'finishSecret'), fakeContext());
       await hold.reached(finishing);
       const resumed = await h.invoke({ action: 'rotate' });
       const rotated = await h.invoke({ action: 'rotate' });
@@ -281,7 +282,7 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
     const { value: outcomes, output } = await capturingOutput(async () => {
       await h.invoke({ action: 'sync' });
       h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
-      const creating = invoke(createHandler({ env: h.env, secretsManager: client }), native(h, 'createSecret'), fakeContext());
+      const creating = invoke(createHandler({ env: h.env, secretsManager: client, eventBridge: h.eventBridge.client() }), native(h, 'createSecret'), fakeContext());
       await hold.reached(creating);
       const synced = await h.invoke({ action: 'sync', workspaceId: WORKSPACE });
       hold.release();

@@ -16,6 +16,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../lambda/handler.js';
 import { AWSCURRENT, WRITE_CHECK } from '../../../lambda/secrets/labels.js';
+import { startEventBridgeStandIn, type EventBridgeStandIn } from '../../standins/eventbridge.js';
 import { startProlificStandIn, type ProlificFaultRule, type ProlificStandIn } from '../../standins/prolific.js';
 import {
   startSecretsManagerStandIn,
@@ -158,6 +159,8 @@ const CONTEXT = { ...fakeContext(), getRemainingTimeInMillis: undefined } as unk
 interface StandIns {
   readonly prolific: ProlificStandIn;
   readonly secretsManager: SecretsManagerStandIn;
+  /** Where rotation events go (not gated: they follow a run's last write, and no invariant reads them). */
+  readonly eventBridge: EventBridgeStandIn;
   readonly tokenSecretId: string;
 }
 
@@ -325,6 +328,7 @@ async function playSequence(seed: number, standIns: StandIns): Promise<SequenceR
       const handler = createHandler({
         env,
         secretsManager: client,
+        eventBridge: standIns.eventBridge.client(),
         now: clock,
         // Time stands still for the client (no sleeping, no budget running out): the scheduler decides.
         prolific: { fetch: gatedFetch(gate), sleep: async () => undefined, now: () => 0, random: runRandom.next },
@@ -433,7 +437,7 @@ describe('randomized sequences of concurrent runs, faults and cut-offs', () => {
   let standIns: StandIns | undefined;
 
   async function closeStandIns(): Promise<void> {
-    await Promise.all([standIns?.prolific.close(), standIns?.secretsManager.close()]);
+    await Promise.all([standIns?.prolific.close(), standIns?.secretsManager.close(), standIns?.eventBridge.close()]);
     standIns = undefined;
   }
   /** Sequences never depend on what earlier ones left in the stand-ins, so swapping them changes no outcome. */
@@ -441,7 +445,8 @@ describe('randomized sequences of concurrent runs, faults and cut-offs', () => {
     await closeStandIns();
     const prolific = await startProlificStandIn();
     const secretsManager = await startSecretsManagerStandIn();
-    standIns = { prolific, secretsManager, tokenSecretId: secretsManager.createSecret('prolific/api-token', prolific.token).arn };
+    const eventBridge = await startEventBridgeStandIn();
+    standIns = { prolific, secretsManager, eventBridge, tokenSecretId: secretsManager.createSecret('prolific/api-token', prolific.token).arn };
     return standIns;
   }
   afterAll(closeStandIns);
