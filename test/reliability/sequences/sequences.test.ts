@@ -254,7 +254,8 @@ async function playSequence(seed: number, standIns: StandIns): Promise<SequenceR
       const method = request.method === 'POST' ? 'POST' : 'GET';
       const prolificFault = ({ label, ...rule }: ProlificFaultChoice) => ({
         label: `fault ${label}`,
-        step: { kind: 'send', prepare: () => prolific.injectFault({ ...rule, method, workspaceId }) } as const,
+        // Any webhook endpoint: the fault is for the request about to be sent, a delivery-health read included.
+        step: { kind: 'send', prepare: () => prolific.injectFault({ ...rule, method, workspaceId, path: '/api/v1/hooks/' }) } as const,
       });
       // Few POSTs come to faults (most runs that reach one are calm): item 5 gets a chance of its own.
       if (method === 'POST' && chaos.faultRate > 0 && chooserRandom.chance(NEVER_ACTIVE_RATE)) return prolificFault(neverActiveAnswer(workspaceId));
