@@ -117,7 +117,12 @@ describe('input hardening', () => {
     expect(report).toMatchObject({ action: 'status', dryRun: false, results: [{ workspaceId: WORKSPACE, outcome: 'unchanged', drift: false }] });
     const writes = h.secretsManager.calls.slice(callsBefore.secretsManager).filter((call) => !['DescribeSecret', 'GetSecretValue'].includes(call.operation));
     expect(writes).toEqual([]);
-    expect(h.prolific.calls.slice(callsBefore.prolific).map((call) => call.method)).toEqual(['GET']);
+    // Reads only: the active secret, then delivery health (enabled and disabled subscriptions).
+    expect(h.prolific.calls.slice(callsBefore.prolific).map((call) => `${call.method} ${call.path}`)).toEqual([
+      'GET /api/v1/hooks/secrets/',
+      'GET /api/v1/hooks/subscriptions/',
+      'GET /api/v1/hooks/subscriptions/',
+    ]);
     expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE))).toEqual(storedBefore);
     h.assertNoSecretLeaked(report);
   });
