@@ -3,12 +3,20 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * The suites that `npm run reliability` runs (vitest.reliability.config.ts) and `npm test` leaves out:
- * they play hundreds of runs, many of them concurrent, some in child processes.
+ * they play hundreds of runs, many of them concurrent, some in child processes, or build and run the
+ * shipped artifacts.
  */
 export const RELIABILITY_SUITES = [
   'test/reliability/fault-matrix/**/*.test.ts',
   'test/reliability/races/**/*.test.ts',
   'test/reliability/sequences/**/*.test.ts',
+  // Slow as well, though not reliability checks: the shipped artifacts, built and run as their users get
+  // them (the Lambda bundles from a synthesis with bundling; the receiver kit packed and installed), and
+  // cdk-nag's rule packs over whole stacks (`cdk synth` runs them too).
+  'test/infra/artifact.test.ts',
+  'test/infra/compliance.test.ts',
+  'test/infra/example-receiver-bundle.test.ts',
+  'test/lambda/receiver/package.test.ts',
 ];
 
 /** What both suites share. */

@@ -22,10 +22,10 @@ describe('the CDK app (infra/app.ts, as `cdk synth` runs it)', () => {
     expect(failure?.stderr).not.toMatch(/\n\s+at /);
   });
 
+  // Each wrong value's message is tested where it is made (stack-settings, the construct); here, that one
+  // thrown while the construct is built, past the settings, also ends in one line.
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['twelve workspaces', { workspaces: Array.from({ length: 12 }, (_, index) => `ws-${index}`).join(',') }, /workspaces: at most 11 workspaces/],
-    ['an alarm e-mail that is not one', { workspaces: 'ws-a', alarmEmail: 'not-an-email' }, /alarmEmail must be an e-mail address, got "not-an-email"/],
-    ['a typo in a key', { workspaces: 'ws-a', shedule: 'rate(7 days)' }, /Context key "shedule" is not one this app reads/],
   ])('item 15: stops on %s with one line naming the key, never a stack trace', async (_case, context, message) => {
     const failure = await synthesize(context);
 
