@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { SecretFormat } from '../lambda/contract.js';
 import { acknowledgeNoDeadLetterQueueOrTracing, bundledFunctionProps } from './bundled-function.js';
-import { EXAMPLE_RECEIVER_ENVIRONMENT } from './example-receiver/environment.js';
+import { EXAMPLE_RECEIVER_ENVIRONMENT } from '../lambda/contract.js';
 import type { ProlificWebhookSecretRotation } from './prolific-webhook-secret-rotation.js';
 import { secretIdOf } from './workspace-secrets.js';
 
@@ -43,7 +43,7 @@ export class ExampleReceiver extends Construct {
     });
     logGroup.grantWrite(role);
     this.function = new NodejsFunction(this, 'Function', {
-      ...bundledFunctionProps('infra/example-receiver/handler.ts'),
+      ...bundledFunctionProps('lambda/example-receiver.ts'),
       memorySize: 256,
       // A cold start reads the secret (DescribeSecret and one GetSecretValue per label) before it answers.
       timeout: Duration.seconds(10),

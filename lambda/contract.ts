@@ -68,6 +68,14 @@ export const TARGET_SECRET_PLACEHOLDER = 'Not synced yet: run the rotation funct
 export const SECRET_FORMATS = ['json', 'plain'] as const;
 export type SecretFormat = (typeof SECRET_FORMATS)[number];
 
+/** The variables the stack sets on the example receiver (`example-receiver.ts`), which its handler reads. */
+export const EXAMPLE_RECEIVER_ENVIRONMENT = {
+  /** ARN or name of the workspace's target secret, the one the deliveries are verified with. */
+  secretId: 'PROLIFIC_SECRET_ID',
+  /** What that secret holds: `json` (the default) or `plain`. */
+  secretFormat: 'PROLIFIC_SECRET_FORMAT',
+} as const;
+
 /** The events the construct's schedules send. */
 export const SCHEDULED_ROTATION_EVENT = { action: 'rotate' } as const;
 /**

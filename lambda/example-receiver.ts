@@ -2,14 +2,12 @@
 // verifies each Prolific delivery with the receiver kit's middy middleware against one workspace's signing
 // secret in Secrets Manager, across rotations, and answers 200 with the delivery's event id. A delivery that
 // does not verify is answered 401 by the middleware before this handler runs. esbuild bundles this file and
-// the kit into the function; the CDK app itself does not import it. It logs event ids and which key
-// matched, never a value.
+// the kit into the function. It logs event ids and which key matched, never a value.
 import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { SECRET_FORMATS, type SecretFormat } from '../../lambda/contract.js';
-import { prolificDeliveryVerifier, type HttpDeliveryEvent, type ProlificDeliveryContext } from '../../lambda/receiver/middleware.js';
-import { EXAMPLE_RECEIVER_ENVIRONMENT } from './environment.js';
+import { EXAMPLE_RECEIVER_ENVIRONMENT, SECRET_FORMATS, type SecretFormat } from './contract.js';
+import { prolificDeliveryVerifier, type HttpDeliveryEvent, type ProlificDeliveryContext } from './receiver/middleware.js';
 
 const logger = new Logger({ serviceName: 'prolific-webhook-example-receiver' });
 
