@@ -4,9 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { SecretFormat } from '../lambda/contract.js';
+import { EXAMPLE_RECEIVER_ENVIRONMENT, type SecretFormat } from '../lambda/contract.js';
 import { acknowledgeNoDeadLetterQueueOrTracing, bundledFunctionProps } from './bundled-function.js';
-import { EXAMPLE_RECEIVER_ENVIRONMENT } from '../lambda/contract.js';
 import type { ProlificWebhookSecretRotation } from './prolific-webhook-secret-rotation.js';
 import { secretIdOf } from './workspace-secrets.js';
 

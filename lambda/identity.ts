@@ -6,7 +6,11 @@ import type { RotationTarget } from './rotation/types.js';
 import type { SecretStore } from './secrets/store.js';
 
 /** A target ready to run (its `secretId` now the full ARN), or the reason it may not run. */
-export type ResolvedTarget = { readonly target: RotationTarget; readonly failure?: undefined } | { readonly target: RotationTarget; readonly failure: unknown };
+export interface ResolvedTarget {
+  readonly target: RotationTarget;
+  /** Why the target may not run; undefined when it may. */
+  readonly failure?: unknown;
+}
 
 /** A secret's full ARN, or the error that describing it gave. */
 export type Identity = { readonly arn: string } | { readonly error: unknown };
@@ -64,8 +68,9 @@ export async function resolveTargets(
   }
 
   return targets.map((target): ResolvedTarget => {
-    const entry = resolved.get(target.secretId);
-    if (entry === undefined || 'error' in entry) return { target, failure: entry?.error };
+    // resolve() answers for every id it is given.
+    const entry = resolved.get(target.secretId) as Identity;
+    if ('error' in entry) return { target, failure: entry.error };
     if (tokenArn === undefined) return { target, failure: tokenUnresolved(tokenSecretId, resolved.get(tokenSecretId)) };
     if (entry.arn === tokenArn) {
       return {

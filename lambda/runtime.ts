@@ -11,8 +11,19 @@ import type { ProlificClient } from './prolific/types.js';
 import { readApiToken } from './secrets/api-token.js';
 import { createSecretStore, type SecretStore } from './secrets/store.js';
 
-/** The SDK's standard retry mode backs off on throttling and 5xx; a few more tries than its default 3. */
-const SECRETS_MANAGER_MAX_ATTEMPTS = 5;
+/**
+ * How the function's AWS clients (Secrets Manager, EventBridge) talk: the SDK's standard retry mode backs
+ * off on throttling and 5xx, a few more tries than its default 3; and without the timeouts a hung
+ * connection would wait for the Lambda timeout instead of being retried.
+ */
+const AWS_CLIENT_OPTIONS = {
+  maxAttempts: 5,
+  requestHandler: {
+    connectionTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS,
+    requestTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+  },
+};
 
 export interface Runtime {
   readonly config: RotationConfig;
@@ -40,17 +51,7 @@ export interface RuntimeOptions {
 /** Validates the configuration (throwing `ConfigurationError` naming the variable) and builds the clients. */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const config = parseConfig(options.env);
-  const client =
-    options.secretsManager ??
-    new SecretsManagerClient({
-      maxAttempts: SECRETS_MANAGER_MAX_ATTEMPTS,
-      // Without these a hung connection would wait for the Lambda timeout instead of being retried.
-      requestHandler: {
-        connectionTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS,
-        requestTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS,
-        throwOnRequestTimeout: true,
-      },
-    });
+  const client = options.secretsManager ?? new SecretsManagerClient(AWS_CLIENT_OPTIONS);
   const tokens = new SecretsProvider({ awsSdkV3Client: client });
   const store = createSecretStore(client);
   const identities = createSecretIdentities(store);
@@ -59,12 +60,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     config,
     store,
     identities,
-    eventBridge:
-      options.eventBridge ??
-      new EventBridgeClient({
-        maxAttempts: SECRETS_MANAGER_MAX_ATTEMPTS,
-        requestHandler: { connectionTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS, requestTimeout: SECRETS_MANAGER_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
-      }),
+    eventBridge: options.eventBridge ?? new EventBridgeClient(AWS_CLIENT_OPTIONS),
     async prolificClient(timeLeftMs) {
       const token = await readApiToken(tokens, config.tokenSecretId);
       return createProlificClient({ baseUrl: config.prolificApiBaseUrl, token, timeLeftMs, ...options.prolific });

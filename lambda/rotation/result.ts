@@ -9,7 +9,7 @@ export interface CurrentVersion {
   readonly rotatedAt: string | null;
 }
 
-export const NO_VERSION: CurrentVersion = { versionId: null, rotatedAt: null };
+const NO_VERSION: CurrentVersion = { versionId: null, rotatedAt: null };
 
 export function targetResult(target: RotationTarget, outcome: Outcome, prolificSecretId: string | null, current: CurrentVersion): TargetResult {
   return {
