@@ -7,12 +7,26 @@ export const ENVIRONMENT = {
   targets: 'ROTATION_TARGETS',
   /** ARN or name of the secret whose `SecretString` is the Prolific API token. */
   tokenSecretId: 'PROLIFIC_TOKEN_SECRET_ID',
+  /**
+   * Instead of `ROTATION_TARGETS`: an SSM Parameter Store path whose String parameters, in name order, each
+   * hold a JSON array of targets (a Lambda environment holds 4 KB in all, too little for hundreds).
+   */
+  targetsParameterPath: 'ROTATION_TARGETS_PARAMETER_PATH',
+  /** How many workspaces one invocation works on at once (1 to MAX_CONCURRENCY). */
+  concurrency: 'ROTATION_CONCURRENCY',
   /** Origin (and optional path prefix) of Prolific's API. */
   prolificApiBaseUrl: 'PROLIFIC_API_BASE_URL',
   /** Powertools' own variables: the service name in logs and metrics, and the metrics namespace. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
+
+/**
+ * Workspaces one invocation works on at once, unless configured: enough that a hundred finish in seconds,
+ * few enough that Prolific (which answers 429 under load) is not flooded.
+ */
+export const DEFAULT_CONCURRENCY = 10;
+export const MAX_CONCURRENCY = 50;
 
 export const DEFAULT_PROLIFIC_API_BASE_URL = 'https://api.prolific.com';
 export const DEFAULT_SERVICE_NAME = 'prolific-webhook-secret-rotation';
@@ -155,3 +169,11 @@ export const MIN_TARGET_START_MS = REPORT_RESERVE_MS + MIN_PROLIFIC_CALL_MS + SE
 
 /** Start-up, reading the API token and writing the report, once per invocation. */
 export const INVOCATION_OVERHEAD_MS = 15_000;
+
+// Scale (infra)
+
+/**
+ * The largest event the function accepts, as JSON. The construct sizes the batches its schedules send
+ * (`{"action": ..., "workspaceIds": [...]}`) to fit, so `lambda/events.ts` should refuse by this same number.
+ */
+export const MAX_EVENT_BYTES = 8192;

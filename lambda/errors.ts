@@ -1,3 +1,5 @@
+import type { RotationReport } from './report.js';
+
 // Typed errors with stable names. Every message says what went wrong and what to do about it, and
 // never carries a secret value or the API token (tests hold every message to that).
 
@@ -75,11 +77,17 @@ export class DeadlineError extends Error {
   }
 }
 
-/** One or more targets failed; thrown after every target ran, so Lambda's failure handling and alarms fire. */
+/**
+ * One or more targets failed; thrown after every target ran, so Lambda's failure handling and alarms fire.
+ * It carries the whole report (every workspace's line, the ones that succeeded too).
+ */
 export class RotationFailedError extends Error {
-  constructor(message: string) {
+  readonly report: RotationReport;
+
+  constructor(message: string, report: RotationReport) {
     super(message);
     this.name = 'RotationFailedError';
+    this.report = report;
   }
 }
 

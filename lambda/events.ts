@@ -1,4 +1,4 @@
-import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from './contract.js';
+import { MAX_EVENT_BYTES, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from './contract.js';
 import { InvalidEventError } from './errors.js';
 import { ACTIONS, NATIVE_STEPS, type Action, type NativeStep, type RotationTarget } from './rotation/types.js';
 
@@ -12,13 +12,13 @@ export type RotationRequest =
       readonly clientRequestToken: string;
     };
 
-/** Larger events are not ones a person or the schedule sends; refuse them before looking inside. */
-const MAX_EVENT_BYTES = 4096;
-const ACTION_KEYS = ['action', 'workspaceId', 'dryRun'];
+const ACTION_KEYS = ['action', 'workspaceId', 'workspaceIds', 'dryRun'];
 const NATIVE_KEYS = ['Step', 'SecretId', 'ClientRequestToken', 'RotationToken'];
 const CLIENT_REQUEST_TOKEN_PATTERN = /^[A-Za-z0-9-]{32,64}$/;
 
-const EXAMPLES = '{"action": "rotate"}, {"action": "sync", "workspaceId": "<id>"}, {"action": "status"} or {"action": "rotate", "dryRun": true}';
+const EXAMPLES =
+  '{"action": "rotate"}, {"action": "sync", "workspaceId": "<id>"}, {"action": "status", "workspaceIds": ["<id>", "<id>"]}, ' +
+  '{"action": "status"} or {"action": "rotate", "dryRun": true}';
 
 /** Validates an invocation event; the error names the field that is wrong and what is allowed. */
 export function parseEvent(event: unknown, targets: readonly RotationTarget[]): RotationRequest {
@@ -35,31 +35,51 @@ export function parseEvent(event: unknown, targets: readonly RotationTarget[]): 
 function parseActionEvent(fields: Record<string, unknown>, targets: readonly RotationTarget[]): RotationRequest {
   rejectUnknownKeys(fields, ACTION_KEYS);
   // No action is a status report: a console "Test" with an empty event must never rotate.
-  const { action = 'status', workspaceId, dryRun = false } = fields;
+  const { action = 'status', workspaceId, workspaceIds, dryRun = false } = fields;
   if (typeof action !== 'string' || !(ACTIONS as readonly string[]).includes(action)) {
     throw new InvalidEventError(`Field "action" must be one of ${ACTIONS.join(', ')}; got ${preview(action)}.`);
   }
   if (typeof dryRun !== 'boolean') {
     throw new InvalidEventError(`Field "dryRun" must be true or false; got ${preview(dryRun)}.`);
   }
-  const chosen = workspaceId === undefined ? targets : [findTarget(workspaceId, targets)];
-  return { kind: 'action', action: action as Action, dryRun, targets: chosen };
+  return { kind: 'action', action: action as Action, dryRun, targets: chooseTargets(workspaceId, workspaceIds, targets) };
 }
 
-function findTarget(workspaceId: unknown, targets: readonly RotationTarget[]): RotationTarget {
+/** Every target, one (`workspaceId`) or a list of them (`workspaceIds`, in the configured order). */
+function chooseTargets(workspaceId: unknown, workspaceIds: unknown, targets: readonly RotationTarget[]): readonly RotationTarget[] {
+  if (workspaceId !== undefined && workspaceIds !== undefined) {
+    throw new InvalidEventError('Fields "workspaceId" and "workspaceIds" cannot both be given; use "workspaceIds" for several workspaces.');
+  }
+  if (workspaceId !== undefined) return [findTarget(workspaceId, 'workspaceId', targets)];
+  if (workspaceIds === undefined) return targets;
+  if (!Array.isArray(workspaceIds) || workspaceIds.length === 0) {
+    throw new InvalidEventError(`Field "workspaceIds" must be a non-empty array of workspace ids; got ${preview(workspaceIds)}.`);
+  }
+  const chosen = new Set(workspaceIds.map((id: unknown, index) => findTarget(id, `workspaceIds[${index}]`, targets)));
+  if (chosen.size !== workspaceIds.length) {
+    throw new InvalidEventError('Field "workspaceIds" names a workspace more than once; name each once.');
+  }
+  return targets.filter((target) => chosen.has(target));
+}
+
+function findTarget(workspaceId: unknown, field: string, targets: readonly RotationTarget[]): RotationTarget {
   if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) {
-    throw new InvalidEventError(
-      `Field "workspaceId" must be a Prolific workspace id (${WORKSPACE_ID_RULE}); got ${preview(workspaceId)}.`,
-    );
+    throw new InvalidEventError(`Field "${field}" must be a Prolific workspace id (${WORKSPACE_ID_RULE}); got ${preview(workspaceId)}.`);
   }
   const target = targets.find((candidate) => candidate.workspaceId === workspaceId);
   if (!target) {
-    throw new InvalidEventError(
-      `Field "workspaceId" names ${workspaceId}, which is not configured; configured: ${targets.map((t) => t.workspaceId).join(', ')}.`,
-    );
+    throw new InvalidEventError(`Field "${field}" names ${workspaceId}, which is not configured; configured: ${listed(targets)}.`);
   }
   return target;
 }
+
+/** The configured workspace ids, the first few of them when there are many (an error message, not a listing). */
+function listed(targets: readonly RotationTarget[]): string {
+  const shown = targets.slice(0, LISTED_WORKSPACES).map((target) => target.workspaceId);
+  return targets.length > LISTED_WORKSPACES ? `${shown.join(', ')} and ${targets.length - LISTED_WORKSPACES} more` : shown.join(', ');
+}
+
+const LISTED_WORKSPACES = 10;
 
 // Secrets Manager's own rotation ("Rotate secret immediately") invokes the function once per step.
 function parseNativeEvent(fields: Record<string, unknown>, targets: readonly RotationTarget[]): RotationRequest {

@@ -30,15 +30,17 @@ export function createHandler(deps: HandlerDependencies = {}) {
   const logger = deps.logger ?? new Logger({ serviceName });
   const metrics = deps.metrics ?? new Metrics({ namespace: env[ENVIRONMENT.metricsNamespace] || DEFAULT_METRICS_NAMESPACE, serviceName });
   const now = deps.now ?? (() => new Date());
-  let loaded: Runtime | undefined;
+  let loaded: Promise<Runtime> | undefined;
 
   // Configuration is validated on the first invocation, not at import, so a bad variable is reported as
-  // a clear invocation error (and a missing credential never crashes the module load).
-  function loadRuntime(): Runtime {
+  // a clear invocation error (and a missing credential never crashes the module load). A failed load is
+  // forgotten, so the next invocation reads the configuration again.
+  function loadRuntime(): Promise<Runtime> {
     loaded ??= createRuntime({
       env,
       secretsManager: deps.secretsManager,
       eventBridge: deps.eventBridge,
+      ssm: deps.ssm,
       prolific: {
         onRetry: (retry) =>
           logger.warn('Retrying Prolific call', {
@@ -50,6 +52,9 @@ export function createHandler(deps: HandlerDependencies = {}) {
           }),
         ...deps.prolific,
       },
+    }).catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
     });
     return loaded;
   }
@@ -58,7 +63,7 @@ export function createHandler(deps: HandlerDependencies = {}) {
     let plan: ReturnType<typeof planFor>;
     let runtime: Runtime;
     try {
-      runtime = loadRuntime();
+      runtime = await loadRuntime();
       plan = planFor(parseEvent(event, runtime.config.targets));
     } catch (error) {
       logger.error('Invocation rejected; nothing was read or written', { error: describeError(error) });

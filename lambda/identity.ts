@@ -1,6 +1,7 @@
 // Every configured secret resolved to its full ARN before anything is written, so that one secret named
 // two ways (a name and an ARN, a partial and a full ARN) is recognised: two workspaces must never share a
 // secret, and no workspace may write over the API token.
+import { mapConcurrently } from './concurrency.js';
 import { ConfigurationError } from './errors.js';
 import type { RotationTarget } from './rotation/types.js';
 import type { SecretStore } from './secrets/store.js';
@@ -22,8 +23,11 @@ export interface SecretIdentities {
   forget(): void;
 }
 
-/** Resolves through DescribeSecret, remembering each ARN while the execution environment lives. */
-export function createSecretIdentities(store: SecretStore): SecretIdentities {
+/**
+ * Resolves through DescribeSecret, at most `concurrency` at once (Secrets Manager throttles a burst of hundreds),
+ * remembering each ARN while the execution environment lives.
+ */
+export function createSecretIdentities(store: SecretStore, concurrency: number): SecretIdentities {
   const known = new Map<string, string>();
   return {
     async resolve(secretIds) {
@@ -39,7 +43,7 @@ export function createSecretIdentities(store: SecretStore): SecretIdentities {
         }
       };
       const unique = [...new Set(secretIds)];
-      const identities = await Promise.all(unique.map(identityOf));
+      const identities = await mapConcurrently(unique, concurrency, identityOf);
       return new Map(unique.map((secretId, index) => [secretId, identities[index] as Identity]));
     },
     forget: () => known.clear(),
@@ -76,7 +80,7 @@ export async function resolveTargets(
       return {
         target,
         failure: new ConfigurationError(
-          `The secret of workspace ${target.workspaceId} (${target.secretId}) is the API token secret ${tokenArn}; rotating ` +
+          `Its secret (${target.secretId}) is the API token secret ${tokenArn}; rotating ` +
             'would write webhook JSON over the token. Give each workspace a secret of its own.',
         ),
       };
@@ -86,8 +90,8 @@ export async function resolveTargets(
       return {
         target,
         failure: new ConfigurationError(
-          `Workspaces ${[target.workspaceId, ...sharing].join(' and ')} are configured with the same secret ${entry.arn}; ` +
-            'each would overwrite the other. Give each workspace a secret of its own.',
+          `Its secret ${entry.arn} is also configured for workspace ${sharing.join(' and ')}; each would overwrite the other. ` +
+            'Give each workspace a secret of its own.',
         ),
       };
     }

@@ -3,7 +3,8 @@
 // in an error carrying the whole report when any target failed.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { METRIC_NAMES, MIN_TARGET_START_MS, WORKSPACE_DIMENSION } from './contract.js';
+import { mapConcurrently } from './concurrency.js';
+import { METRIC_NAMES, MIN_TARGET_START_MS, TARGET_TIME_BUDGET_MS, WORKSPACE_DIMENSION } from './contract.js';
 import { DeadlineError, describeError } from './errors.js';
 import type { RotationRequest } from './events.js';
 import { resolveTargets, type ResolvedTarget } from './identity.js';
@@ -53,16 +54,16 @@ export async function runInvocation(plan: Plan, context: InvocationContext): Pro
   logger.info('Invocation started', { action, dry_run: dryRun, target_count: targets.length });
 
   // Without a token no target can start; each reports why, so the report still covers every workspace.
-  const prolific = await runtime.prolificClient(msLeft).catch((error: unknown) => ({ failure: error }));
+  const prolific = await runtime.prolificClients().catch((error: unknown) => ({ failure: error }));
   const resolved = await resolveTargets(runtime.identities, targets, runtime.config.tokenSecretId);
-  const results: TargetResult[] = [];
-  for (const entry of resolved) {
+  // Targets are independent: a slow or failing one holds up only its own slot, never the others.
+  const results = await mapConcurrently(resolved, runtime.config.concurrency, async (entry) => {
     const result = await runTarget(entry);
     logTargetResult(logger, result);
     emitTargetMetrics(metrics, result, now());
     if (changedCurrent(result)) await announce(context, result);
-    results.push(result);
-  }
+    return result;
+  });
 
   const report: RotationReport = { action, dryRun, results };
   const failure = failureOf(report);
@@ -76,7 +77,7 @@ export async function runInvocation(plan: Plan, context: InvocationContext): Pro
   return report;
 
   async function runTarget({ target, failure }: ResolvedTarget): Promise<TargetResult> {
-    if ('failure' in prolific) return failedResult(target, 'pre-flight', prolific.failure);
+    if (typeof prolific !== 'function') return failedResult(target, 'pre-flight', prolific.failure);
     if (failure !== undefined) return failedResult(target, 'pre-flight', failure);
     if (msLeft() < MIN_TARGET_START_MS) {
       const deadline = new DeadlineError(
@@ -85,8 +86,18 @@ export async function runInvocation(plan: Plan, context: InvocationContext): Pro
       );
       return failedResult(target, 'pre-flight', deadline);
     }
-    return plan.run(target, { prolific, store: runtime.store, logger, now, msLeft });
+    const targetMsLeft = targetClock(msLeft);
+    return plan.run(target, { prolific: prolific(targetMsLeft), store: runtime.store, logger, now, msLeft: targetMsLeft });
   }
+}
+
+/**
+ * A target's own clock: the invocation's time left, but never more than TARGET_TIME_BUDGET_MS from its start,
+ * so that the waves of targets the construct sized the timeout for all fit, however slow one target is.
+ */
+export function targetClock(msLeft: () => number): () => number {
+  const leftWhenSpent = msLeft() - TARGET_TIME_BUDGET_MS;
+  return leftWhenSpent > 0 && Number.isFinite(leftWhenSpent) ? () => msLeft() - leftWhenSpent : msLeft;
 }
 
 /** A missed event is loud (an alarm), but does not fail a run whose secret did change. */

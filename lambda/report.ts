@@ -2,6 +2,7 @@
 // and the error it ends in when a target failed. Never a secret value or the token.
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
 import { METRIC_NAMES, WORKSPACE_DIMENSION } from './contract.js';
 import { RotationFailedError } from './errors.js';
 import type { TargetResult } from './rotation/types.js';
@@ -22,6 +23,7 @@ export function logTargetResult(logger: Logger, result: TargetResult): void {
     version_id: result.versionId,
     last_rotated_at: result.lastRotatedAt,
     ...(result.drift === undefined ? {} : { drift: result.drift }),
+    ...(result.plan === undefined ? {} : { plan: result.plan }),
     ...(result.currentMissing === undefined ? {} : { current_missing: result.currentMissing }),
     ...(result.driftHealed === undefined ? {} : { drift_healed: result.driftHealed }),
     ...(result.deliveries === undefined ? {} : { deliveries: result.deliveries }),
@@ -49,7 +51,8 @@ export function emitTargetMetrics(metrics: Metrics, result: TargetResult, now: D
   if (result.deliveriesError !== undefined) emitCondition(metrics, METRIC_NAMES.deliveryHealthUnknown, 1);
   if (result.lastRotatedAt !== null) {
     const ageSeconds = Math.max(0, Math.round((now.getTime() - Date.parse(result.lastRotatedAt)) / 1000));
-    metrics.addMetric(METRIC_NAMES.secondsSinceLastRotation, MetricUnit.Seconds, ageSeconds);
+    // Service-wide too: one staleness alarm watches the oldest secret of all workspaces (its Maximum).
+    emitCondition(metrics, METRIC_NAMES.secondsSinceLastRotation, ageSeconds, MetricUnit.Seconds);
   }
   metrics.publishStoredMetrics();
 }
@@ -58,17 +61,50 @@ export function emitTargetMetrics(metrics: Metrics, result: TargetResult, now: D
  * A condition a person must hear of, per workspace (for the dashboard) and once more without the workspace
  * dimension, so that one alarm watches every workspace at once.
  */
-export function emitCondition(metrics: Metrics, name: string, value: number): void {
-  metrics.addMetric(name, MetricUnit.Count, value);
-  metrics.singleMetric().addMetric(name, MetricUnit.Count, value);
+export function emitCondition(metrics: Metrics, name: string, value: number, unit: Unit = MetricUnit.Count): void {
+  metrics.addMetric(name, unit, value);
+  metrics.singleMetric().addMetric(name, unit, value);
 }
 
-/** The error an invocation ends in when any target failed, after every target ran; undefined when none did. */
+/** What starts the last line of RotationFailedError's message: the whole report as JSON, for programs. */
+const REPORT_LINE_PREFIX = 'Report: ';
+
+/**
+ * The error an invocation ends in when any target failed, after every target ran; undefined when none did.
+ * Its message holds the whole report: a line per workspace for a person reading the console, then the report
+ * as JSON on its last line (`reportFromErrorMessage`) for the command line; Lambda returns only the message.
+ */
 export function failureOf(report: RotationReport): RotationFailedError | undefined {
-  const failed = report.results.filter((result) => result.outcome === 'failed');
-  if (failed.length === 0) return undefined;
-  return new RotationFailedError(
-    `${failed.length} of ${report.results.length} target(s) failed: ` +
-      report.results.map((result) => `${result.workspaceId} ${result.outcome}${result.error ? ` (${result.error})` : ''}`).join('; '),
-  );
+  const failed = report.results.filter((result) => result.outcome === 'failed').length;
+  if (failed === 0) return undefined;
+  const lines = [
+    `${failed} of ${report.results.length} workspace(s) failed (${report.action}${report.dryRun ? ', dry run' : ''}). Each workspace:`,
+    ...report.results.map(describeResult),
+    `${REPORT_LINE_PREFIX}${JSON.stringify(report)}`,
+  ];
+  return new RotationFailedError(lines.join('\n'), report);
+}
+
+/** The report a RotationFailedError's message carries, or undefined when the message carries none. */
+export function reportFromErrorMessage(message: string): RotationReport | undefined {
+  const line = message.split('\n').findLast((candidate) => candidate.startsWith(REPORT_LINE_PREFIX));
+  if (line === undefined) return undefined;
+  try {
+    const report = JSON.parse(line.slice(REPORT_LINE_PREFIX.length)) as Partial<RotationReport> | null;
+    return typeof report?.action === 'string' && Array.isArray(report.results) ? (report as RotationReport) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One workspace's line for a person: its outcome and what matters about it, the workspace named once. */
+export function describeResult(result: TargetResult): string {
+  if (result.outcome === 'failed') return `${result.workspaceId}: failed at step ${result.failedStep ?? 'unknown'}: ${result.error ?? 'no detail'}`;
+  const details = [
+    result.plan === undefined ? undefined : `would ${result.plan.join(', then ')}`,
+    result.prolificSecretId === null ? undefined : `Prolific secret ${result.prolificSecretId}`,
+    result.versionId === null ? undefined : `version ${result.versionId}`,
+    result.lastRotatedAt === null ? undefined : `last rotated ${result.lastRotatedAt}`,
+  ].filter((detail) => detail !== undefined);
+  return `${result.workspaceId}: ${result.outcome}${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
 }

@@ -37,6 +37,6 @@ export async function announceRotation(client: EventBridgeClient, result: Change
   );
   const failed = output.Entries?.find((entry) => entry.ErrorCode !== undefined);
   if ((output.FailedEntryCount ?? 0) > 0 || failed !== undefined) {
-    throw new Error(`EventBridge refused the rotation event of workspace ${result.workspaceId}: ${failed?.ErrorCode ?? 'unknown error'} ${failed?.ErrorMessage ?? ''}`.trim());
+    throw new Error(`EventBridge refused the rotation event: ${failed?.ErrorCode ?? 'unknown error'} ${failed?.ErrorMessage ?? ''}`.trim());
   }
 }

@@ -59,7 +59,7 @@ export function createProlificClient(clientOptions: ProlificClientOptions): Prol
         active = await getActiveSecret(workspaceId, AFTER_POST);
       } catch (error) {
         throw new ProlificUnavailableError(
-          `Prolific may have replaced the secret of workspace ${workspaceId} (its answer to ${operationName(request)}: ` +
+          `Prolific may have replaced the workspace's secret (its answer to ${operationName(request)}: ` +
             `${whatHappened}), and the GET that would tell failed. Nothing was stored; run {"action": "sync"} ` +
             "(or wait for the next run) to store Prolific's active secret.",
           { cause: error },

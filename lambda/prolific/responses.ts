@@ -29,15 +29,20 @@ export interface Answer {
 }
 
 function describeRequest({ request }: Answer): string {
-  return `${request.method} ${request.path} for workspace ${request.workspaceId}`;
+  return `${request.method} ${request.path}`;
 }
 
 /** The typed error for a status that is not a success, with what to do about it. */
 export function statusError(answer: Answer, token: string, suffix = ''): ProlificApiError {
   const { status } = answer;
-  const said = `Prolific answered HTTP ${status} to ${describeRequest(answer)}${suffix}: ${describeErrorBody(answer.body, token)}.`;
+  const body = describeErrorBody(answer.body, token);
+  const said = `Prolific answered HTTP ${status} to ${describeRequest(answer)}${suffix}: ${body}${/[.!?]$/.test(body) ? '' : '.'}`;
   if (status === 401 || status === 403) {
-    return new ProlificAuthenticationError(`${said} The API token was refused: put a current Prolific API token in the token secret.`, status);
+    return new ProlificAuthenticationError(
+      `${said} Prolific refused the API token for this workspace: if other workspaces work with the same token, give the ` +
+        "token's account access to this one; if none do, put a current Prolific API token in the token secret.",
+      status,
+    );
   }
   if (status === 404) {
     return new ProlificNotFoundError(
@@ -106,7 +111,9 @@ export function describeErrorBody(body: string, token: string): string {
   const error = (parsed as { error?: unknown } | undefined)?.error;
   const source = typeof error === 'object' && error !== null ? error : parsed;
   const { title, detail } = (typeof source === 'object' && source !== null ? source : {}) as Record<string, unknown>;
-  const parts = [typeof title === 'string' ? title : undefined, detail === undefined ? undefined : renderDetail(detail)].filter(
+  const rendered = detail === undefined ? undefined : renderDetail(detail);
+  // Prolific often repeats the title as the detail ("Forbidden: Forbidden"); say it once.
+  const parts = [typeof title === 'string' ? title : undefined, rendered === title ? undefined : rendered].filter(
     (part): part is string => part !== undefined && part !== '',
   );
   const text =

@@ -77,7 +77,7 @@ export function createTransport(options: TransportOptions): Transport {
           : ` (the next wait, ${Math.ceil(refusedWaitMs / 1000)} s, would pass the ${Math.round(callBudgetMs / 1000)} s budget)`);
       if (result.kind === 'answer') return statusError(result, options.token, `, ${tries}`);
       return new ProlificUnavailableError(
-        `No answer from Prolific (${options.baseUrl}) to ${operationName(request)} for workspace ${request.workspaceId} ${tries}: ` +
+        `No answer from Prolific (${options.baseUrl}) to ${operationName(request)} ${tries}: ` +
           `${result.reason}. Check that the function can reach the Prolific API; the next run retries.`,
         { cause: result.cause },
       );
@@ -126,7 +126,7 @@ function budgetMs(options: TransportOptions, request: ProlificRequest, reserveMs
   const budget = Math.min(options.callBudgetMs, left);
   if (left >= Math.min(options.requestTimeoutMs, options.callBudgetMs)) return budget;
   throw new DeadlineError(
-    `${operationName(request)} for workspace ${request.workspaceId} was not sent: too little of the invocation was left ` +
+    `${operationName(request)} was not sent: too little of the invocation was left ` +
       `(${Math.max(0, Math.floor(budget / 1000))} s after keeping ${reserveMs / 1000} s for what follows). Raise the function timeout.`,
   );
 }

@@ -46,7 +46,7 @@ export async function processNativeStep(
         const active = await prolific.getActiveSecret(workspaceId);
         if (pending === undefined || !holdsSecret(pending, active)) {
           throw new RotationConflictError(
-            `The pending version ${token} no longer holds Prolific's active secret for workspace ${workspaceId}. ` +
+            `The pending version ${token} no longer holds Prolific's active secret. ` +
               'Cancel this rotation and run {"action": "sync"}.',
           );
         }
@@ -56,7 +56,7 @@ export async function processNativeStep(
           // same time replaced Prolific's secret in between, leaving AWSCURRENT on a secret that no longer works.
           if (!holdsSecret(pending, await prolific.getActiveSecret(workspaceId))) {
             throw new RotationConflictError(
-              `Prolific's secret for workspace ${workspaceId} changed while version ${token} was made current ` +
+              `Prolific's secret changed while version ${token} was made current ` +
                 '(another rotation at the same time?). Run {"action": "sync"} to store the one Prolific signs with.',
             );
           }

@@ -8,7 +8,7 @@ import type { StoredVersion, TargetVersions } from '../secrets/store.js';
 import { failedResult, targetResult, type CurrentVersion } from './result.js';
 import { storeAsCurrent, type Settled, type TargetRun } from './settle.js';
 import { formatConflict, holdsSecret, readOnRecord, readVersionIfWritten } from './stored-form.js';
-import type { Outcome, RotationDependencies, RotationMode, RotationTarget, TargetResult } from './types.js';
+import type { Outcome, PlannedStep, RotationDependencies, RotationMode, RotationTarget, TargetResult } from './types.js';
 
 /** The least time left at which the POST is sent: the POST itself, then storing its answer. */
 export const MIN_TIME_TO_ROTATE_MS = MIN_PROLIFIC_CALL_MS + STORE_RESERVE_MS + REPORT_RESERVE_MS;
@@ -29,17 +29,21 @@ export async function processTarget(target: RotationTarget, mode: RotationMode, 
 
     // 2. Resume: AWSPENDING on another version means an earlier run stopped between its write and its promotion.
     let active: ProlificSecret | undefined;
+    let resumeStep: PlannedStep | undefined;
     if (versions.pendingVersionId !== undefined && versions.pendingVersionId !== versions.currentVersionId) {
       const resume = await resumeCutOffRun(run, versions.pendingVersionId, readOnly);
       if (resume.settled) return { ...targetResult(target, 'resumed', resume.settled.secret.id, resume.settled), ...currentMissing };
       active = resume.active;
+      resumeStep = resume.pendingIsActive ? 'resume' : 'drop-pending';
     }
 
     // 3. Reconcile: AWSCURRENT must hold Prolific's active secret; if not (drift, a placeholder, an
     //    earlier run that failed after its POST), store the active one, which Prolific's GET returns.
     run.step = 'reconcile';
     active ??= await run.prolific.getActiveSecret(target.workspaceId);
-    if (readOnly) return await withDeliveries(run, mode, { ...readOnlyResult(target, mode, active, current), ...currentMissing });
+    if (readOnly) {
+      return await withDeliveries(run, mode, { ...readOnlyResult(target, mode, active, current, resumeStep), ...currentMissing });
+    }
     const onRecord = readOnRecord(target.format, current);
     const healed = active !== undefined && !holdsSecret(onRecord, active) ? await heal(run, active, current) : undefined;
     // Drift from one real secret to another (or a lost AWSCURRENT), not the first sync of a new secret.
@@ -75,14 +79,15 @@ async function resumeCutOffRun(
   run: TargetRun,
   pendingVersionId: string,
   readOnly: boolean,
-): Promise<{ settled?: Settled; active: ProlificSecret | undefined }> {
+): Promise<{ settled?: Settled; active: ProlificSecret | undefined; pendingIsActive: boolean }> {
   const { target, store, prolific } = run;
   run.step = 'resume';
   // A pending version with no value (a native rotation whose createSecret never wrote it) holds nothing.
   const pending = await readVersionIfWritten(store, target.secretId, pendingVersionId);
   const active = await prolific.getActiveSecret(target.workspaceId);
-  if (readOnly) return { active };
-  if (active !== undefined && holdsSecret(readOnRecord(target.format, pending), active)) {
+  const pendingIsActive = active !== undefined && holdsSecret(readOnRecord(target.format, pending), active);
+  if (readOnly) return { active, pendingIsActive };
+  if (pendingIsActive) {
     const settled = await storeAsCurrent(run, active);
     // The version made current may not be the pending one (Secrets Manager's own rotation names its
     // version itself, and a newer secret may have been stored instead). Its label must not stay behind
@@ -91,10 +96,10 @@ async function resumeCutOffRun(
       run.step = 'resume';
       await store.dropPending(target.secretId, pendingVersionId);
     }
-    return { settled, active };
+    return { settled, active, pendingIsActive };
   }
   await store.dropPending(target.secretId, pendingVersionId);
-  return { active };
+  return { active, pendingIsActive };
 }
 
 /**
@@ -114,7 +119,7 @@ async function withDeliveries(run: TargetRun, mode: RotationMode, result: Target
 async function heal(run: TargetRun, active: ProlificSecret, current: StoredVersion | undefined): Promise<Settled> {
   const conflict = formatConflict(run.target.format, current);
   if (conflict !== undefined) {
-    throw new SecretFormatError(`Secret ${run.target.secretId} of workspace ${run.target.workspaceId} was not overwritten: ${conflict}.`);
+    throw new SecretFormatError(`Secret ${run.target.secretId} was not overwritten: ${conflict}.`);
   }
   return storeAsCurrent(run, active);
 }
@@ -129,11 +134,29 @@ function ensureTimeToRotate(run: TargetRun): void {
   );
 }
 
-/** What a status or dry run reports: whether AWSCURRENT drifted from Prolific, and what a real run would do. */
-function readOnlyResult(target: RotationTarget, mode: RotationMode, active: ProlificSecret | undefined, current: StoredVersion | undefined): TargetResult {
+/**
+ * What a status or dry run reports: whether AWSCURRENT drifted from Prolific, and what a real run would do.
+ * A dry run also lists the steps (`plan`): finish a cut-off rotation (and stop there, as a real run does) or
+ * drop its stale pending version, store Prolific's active secret over drift, then rotate.
+ */
+function readOnlyResult(
+  target: RotationTarget,
+  mode: RotationMode,
+  active: ProlificSecret | undefined,
+  current: StoredVersion | undefined,
+  resumeStep: PlannedStep | undefined,
+): TargetResult {
   const drift = active !== undefined && !holdsSecret(readOnRecord(target.format, current), active);
-  const outcome: Outcome = mode.action === 'rotate' ? 'would-rotate' : drift ? 'would-heal' : 'unchanged';
-  return { ...targetResult(target, outcome, active?.id ?? null, currentOf(target, current)), drift };
+  const plan: PlannedStep[] = [];
+  if (mode.action !== 'status') {
+    if (resumeStep !== undefined) plan.push(resumeStep);
+    if (resumeStep !== 'resume') {
+      if (drift) plan.push('heal');
+      if (mode.action === 'rotate') plan.push('rotate');
+    }
+  }
+  const outcome: Outcome = plan.includes('rotate') ? 'would-rotate' : drift || resumeStep === 'resume' ? 'would-heal' : 'unchanged';
+  return { ...targetResult(target, outcome, active?.id ?? null, currentOf(target, current)), drift, ...(mode.dryRun ? { plan } : {}) };
 }
 
 /** Versions exist, but none carries AWSCURRENT (hand edits, label races): receivers have no key at all. */

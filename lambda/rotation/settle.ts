@@ -46,18 +46,18 @@ export async function storeAsCurrent(run: TargetRun, secret: ProlificSecret, rep
       await run.store.dropPending(run.target.secretId, stored.versionId);
     }
     if (active === undefined) {
-      throw new RotationConflictError(`Prolific reports no active secret for workspace ${workspaceId} right after one was stored.`);
+      throw new RotationConflictError('Prolific reports no active secret right after one was stored.');
     }
     if (replaces !== undefined && active.id === replaces) {
       run.step = 'rotate'; // nothing was rotated: what a failed POST means for receivers applies
       throw new RotationUnconfirmedError(
-        `Prolific answered the POST for workspace ${workspaceId} with secret ${candidate.id}, but still lists ${replaces} as ` +
+        `Prolific answered the POST with secret ${candidate.id}, but still lists ${replaces} as ` +
           'its active secret, so nothing was rotated; the answer was not made AWSCURRENT. Run {"action": "rotate"} again later.',
       );
     }
     if (round === SETTLE_ROUNDS) {
       throw new RotationConflictError(
-        `Prolific's secret for workspace ${workspaceId} changed ${SETTLE_ROUNDS} times while this run stored it ` +
+        `Prolific's secret changed ${SETTLE_ROUNDS} times while this run stored it ` +
           '(another rotation running at the same time?). Run {"action": "sync"} once the other run is done.',
       );
     }

@@ -24,6 +24,9 @@ export interface RotationTarget {
 
 export type Outcome = 'rotated' | 'healed' | 'resumed' | 'unchanged' | 'would-rotate' | 'would-heal' | 'failed';
 
+/** What a real run would do to a target, in order; a dry run reports it as `plan`. */
+export type PlannedStep = 'resume' | 'drop-pending' | 'heal' | 'rotate';
+
 /** The protocol's steps, in order; `store` and `confirm` repeat while a concurrent rotation overtakes the run. */
 export type ProtocolStep = 'pre-flight' | 'resume' | 'reconcile' | 'write-check' | 'rotate' | 'store' | 'confirm';
 
@@ -43,6 +46,8 @@ export interface TargetResult {
   readonly lastRotatedAt: string | null;
   /** Read-only runs only: whether AWSCURRENT differs from Prolific's active secret. */
   readonly drift?: boolean;
+  /** Dry runs only: what a real run would do, in order (e.g. heal, then rotate); empty when nothing. */
+  readonly plan?: readonly PlannedStep[];
   /**
    * True when the run found no version labelled AWSCURRENT at all: receivers had no key. A read-only run
    * reports it; a sync or rotate repairs it (and still reports it, so the repair raises an alarm).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambda/config.js';
-import { DEFAULT_PROLIFIC_API_BASE_URL } from '../../lambda/contract.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PROLIFIC_API_BASE_URL } from '../../lambda/contract.js';
 import { parseEvent } from '../../lambda/events.js';
 
 const TARGETS = [
@@ -14,7 +14,12 @@ const ENV = {
 
 describe('parseConfig', () => {
   it('reads the targets and token secret, defaulting the base URL to production', () => {
-    expect(parseConfig(ENV)).toEqual({ targets: TARGETS, tokenSecretId: 'prolific/api-token', prolificApiBaseUrl: DEFAULT_PROLIFIC_API_BASE_URL });
+    expect(parseConfig(ENV)).toEqual({
+      targets: TARGETS,
+      tokenSecretId: 'prolific/api-token',
+      prolificApiBaseUrl: DEFAULT_PROLIFIC_API_BASE_URL,
+      concurrency: DEFAULT_CONCURRENCY,
+    });
   });
 
   it.each([
@@ -82,7 +87,7 @@ describe('parseEvent', () => {
     [{ Step: 'createSecret', SecretId: 'other', ClientRequestToken: '4c0b2a6d-59d6-4f1e-9d6a-0d3c1b2a3e4f' }, /Field "SecretId" must be the ARN of a configured target secret; got "other"/],
     [{ Step: 'createSecret', SecretId: TARGETS[0]?.secretId, ClientRequestToken: 'short' }, /Field "ClientRequestToken" must be a version id/],
     [{ action: 'rotate', workspaceId: 'ws-a\u0000' }, /Field "workspaceId" must be a Prolific workspace id .*got "ws-a\\u0000"/],
-    [{ action: 'rotate', workspaceId: 'x'.repeat(5000) }, /The event is larger than 4096 bytes/],
+    [{ action: 'rotate', workspaceId: 'x'.repeat(9000) }, /The event is larger than 8192 bytes/],
     [{ constructor: { prototype: {} } }, /Field "constructor" is not allowed/],
   ])('rejects %j naming the field', (event, message) => {
     expect(() => parseEvent(event, TARGETS)).toThrow(message);

@@ -297,7 +297,9 @@ describe('pre-flight', () => {
     const { error } = await h.invoke({ action: 'rotate' });
 
     expect(error?.name).toBe('RotationFailedError');
-    expect(error?.message).toMatch(new RegExp(`1 of 2 target\\(s\\) failed: ${WORKSPACE} failed .*ProlificNotFoundError.*; ${OTHER_WORKSPACE} rotated`));
+    expect(error?.message).toMatch(new RegExp(`^1 of 2 workspace\\(s\\) failed \\(rotate\\)`));
+    expect(error?.message).toMatch(new RegExp(`\\n${WORKSPACE}: failed at step reconcile: ProlificNotFoundError`));
+    expect(error?.message).toMatch(new RegExp(`\\n${OTHER_WORKSPACE}: rotated \\(Prolific secret `));
     expect(h.inSync(OTHER_WORKSPACE)).toBe(true);
     const failedLine = h.logLines().find((line) => line['message'] === 'Target failed');
     expect(failedLine).toMatchObject({ level: 'ERROR', workspace_id: WORKSPACE, outcome: 'failed', rotation_step: 'reconcile' });
@@ -354,8 +356,8 @@ describe('identity: every secret resolved to its full ARN before anything is wri
 
     const { error } = await h.invoke({ action: 'rotate' });
 
-    expect(error?.message).toMatch(new RegExp(`${WORKSPACE} failed \\(ConfigurationError: The secret of workspace ${WORKSPACE} .* is the API token secret`));
-    expect(error?.message).toMatch(new RegExp(`${OTHER_WORKSPACE} rotated`));
+    expect(error?.message).toMatch(new RegExp(`${WORKSPACE}: failed at step pre-flight: ConfigurationError: Its secret .* is the API token secret`));
+    expect(error?.message).toMatch(new RegExp(`${OTHER_WORKSPACE}: rotated`));
     expect(h.secretsManager.valueAt(tokenArn)).toBe(h.prolific.token);
     expect(postCalls(h).map((call) => call.workspaceId)).toEqual([OTHER_WORKSPACE]);
   });
@@ -372,8 +374,8 @@ describe('identity: every secret resolved to its full ARN before anything is wri
 
     const { error } = await h.invoke({ action: 'rotate' });
 
-    expect(error?.message).toMatch(/2 of 2 target\(s\) failed/);
-    expect(error?.message).toMatch(new RegExp(`Workspaces ${WORKSPACE} and ${OTHER_WORKSPACE} are configured with the same secret ${arn}`));
+    expect(error?.message).toMatch(/2 of 2 workspace\(s\) failed/);
+    expect(error?.message).toMatch(new RegExp(`${WORKSPACE}: failed at step pre-flight: ConfigurationError: Its secret ${arn} is also configured for workspace ${OTHER_WORKSPACE};`));
     expect(postCalls(h)).toHaveLength(0);
     expect(writeCalls(h)).toHaveLength(0);
   });
@@ -531,7 +533,7 @@ describe('bad events and configuration', () => {
     [{ action: 'rotate', workspaceId: 42 }, /Field "workspaceId" must be a Prolific workspace id.*got 42/],
     [{ action: 'sync', workspaceId: 'ffffffffffffffffffffffff' }, /Field "workspaceId" names ffffffffffffffffffffffff, which is not configured; configured: /],
     [{ action: 'rotate', dryRun: 'yes' }, /Field "dryRun" must be true or false; got "yes"/],
-    [{ key1: 'value1' }, /Field "key1" is not allowed; allowed fields: action, workspaceId, dryRun/],
+    [{ key1: 'value1' }, /Field "key1" is not allowed; allowed fields: action, workspaceId, workspaceIds, dryRun/],
     [JSON.parse('{"__proto__": {"polluted": true}}'), /Field "__proto__" is not allowed/],
     [[{ action: 'rotate' }], /The event must be a JSON object/],
     ['rotate', /The event must be a JSON object/],
@@ -600,7 +602,7 @@ describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
 
     const { error } = await step(h, 'testSecret');
 
-    expect(error?.message).toMatch(/RotationConflictError: The pending version .* no longer holds Prolific's active secret .*run \{"action": "sync"\}/);
+    expect(error?.message).toMatch(/RotationConflictError: The pending version .* no longer holds Prolific's active secret\..*run \{"action": "sync"\}/);
   });
 
   it('item 8: a createSecret that RotateSecret never started changes nothing', async () => {

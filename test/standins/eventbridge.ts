@@ -30,6 +30,8 @@ export interface ReceivedEvent {
 export interface EventBridgeStandIn {
   readonly endpoint: string;
   readonly events: readonly ReceivedEvent[];
+  /** Resolves once `count` events in all were received (a test that waits for progress, not a clock). */
+  whenReceived(count: number): Promise<void>;
   /** A real SDK client pointed at this stand-in. */
   client(overrides?: Partial<EventBridgeClientConfig>): EventBridgeClient;
   /** Environment for code that builds its own client (AWS_ENDPOINT_URL_EVENTBRIDGE and credentials). */
@@ -41,6 +43,7 @@ export interface EventBridgeStandIn {
 
 export async function startEventBridgeStandIn(): Promise<EventBridgeStandIn> {
   const events: ReceivedEvent[] = [];
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
   const clients: EventBridgeClient[] = [];
   let refusal: { how: 'entries' | 'call'; times: number } | undefined;
 
@@ -63,6 +66,7 @@ export async function startEventBridgeStandIn(): Promise<EventBridgeStandIn> {
         eventBusName: typeof entry['EventBusName'] === 'string' ? entry['EventBusName'] : 'default',
       });
     }
+    for (const waiter of waiters.filter(({ count }) => events.length >= count)) waiter.resolve();
     return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: randomUUID() })) };
   }
 
@@ -83,6 +87,9 @@ export async function startEventBridgeStandIn(): Promise<EventBridgeStandIn> {
   return {
     endpoint,
     events,
+    whenReceived(count) {
+      return events.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }));
+    },
     client(overrides = {}) {
       const client = new EventBridgeClient({ region: REGION, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1, ...overrides });
       clients.push(client);

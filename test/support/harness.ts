@@ -8,6 +8,7 @@ import { parseStoredSecret, type StoredSecret } from '../../lambda/secrets/store
 import { startEventBridgeStandIn, type EventBridgeStandIn } from '../standins/eventbridge.js';
 import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
+import { startSsmStandIn, type SsmStandIn } from '../standins/ssm.js';
 import { captureOutput } from './capture-output.js';
 import { clocklessProlific } from './clockless-prolific.js';
 import { fakeContext, invoke as invokeHandler, type InvocationOutcome } from './invocation.js';
@@ -20,7 +21,17 @@ export interface HarnessOptions {
   readonly createTargetSecrets?: boolean;
   /** Extra or overriding environment variables for the function. */
   readonly env?: Record<string, string | undefined>;
+  /**
+   * Where the function finds its targets: ROTATION_TARGETS, or SSM parameters under TARGETS_PARAMETER_PATH
+   * (one per `parameterSize` targets, as the construct writes them). @default 'environment'
+   */
+  readonly targetsIn?: 'environment' | 'parameters';
+  /** Targets per SSM parameter. @default 1 */
+  readonly parameterSize?: number;
 }
+
+/** Where the harness writes the targets when `targetsIn` is 'parameters'. */
+export const TARGETS_PARAMETER_PATH = '/prolific-webhook-secret-rotation/test/rotation-targets';
 
 export interface Harness {
   /** Started with `markHangs`: a `hang` fault times the function's request out at once (clockless-prolific.ts). */
@@ -28,6 +39,8 @@ export interface Harness {
   readonly secretsManager: SecretsManagerStandIn;
   /** Where the function's rotation events go. */
   readonly eventBridge: EventBridgeStandIn;
+  /** Where the targets are, with `targetsIn: 'parameters'`. */
+  readonly ssm: SsmStandIn;
   readonly env: Record<string, string | undefined>;
   readonly tokenSecretId: string;
   secretIdFor(workspaceId: string): string;
@@ -57,6 +70,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const prolific = await startProlificStandIn({ workspaces: [...workspaces], markHangs: true });
   const secretsManager = await startSecretsManagerStandIn();
   const eventBridge = await startEventBridgeStandIn();
+  const ssm = await startSsmStandIn();
 
   const tokenSecretId =
     options.tokenSecretValue === null
@@ -72,8 +86,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return [workspaceId, arn] as const;
     }),
   );
+  const targets = workspaces.map((workspaceId) => ({ workspaceId, secretId: secretIds.get(workspaceId) }));
+  const parameterSize = options.parameterSize ?? 1;
+  for (let start = 0; start < targets.length; start += parameterSize) {
+    const name = `${TARGETS_PARAMETER_PATH}/${String(start / parameterSize).padStart(2, '0')}`;
+    ssm.put(name, JSON.stringify(targets.slice(start, start + parameterSize)));
+  }
   const env: Record<string, string | undefined> = {
-    ROTATION_TARGETS: JSON.stringify(workspaces.map((workspaceId) => ({ workspaceId, secretId: secretIds.get(workspaceId) }))),
+    ...(options.targetsIn === 'parameters'
+      ? { ROTATION_TARGETS_PARAMETER_PATH: TARGETS_PARAMETER_PATH }
+      : { ROTATION_TARGETS: JSON.stringify(targets) }),
     PROLIFIC_TOKEN_SECRET_ID: tokenSecretId,
     PROLIFIC_API_BASE_URL: prolific.url,
     ...options.env,
@@ -89,6 +111,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       env,
       secretsManager: client,
       eventBridge: eventBridge.client(),
+      ssm: ssm.client(),
       logger: new Logger({ serviceName: 'prolific-webhook-secret-rotation' }),
       metrics: new Metrics({ namespace: 'ProlificWebhookSecretRotation', serviceName: 'prolific-webhook-secret-rotation' }),
       // No real waiting between retries, and timeouts only where the stand-in hangs: fault tests stay
@@ -114,6 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     prolific,
     secretsManager,
     eventBridge,
+    ssm,
     env,
     tokenSecretId,
     secretIdFor: (workspaceId) => secretIds.get(workspaceId) ?? workspaceId,
@@ -140,7 +164,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (leaked.length > 0) throw new Error(`${leaked.length} secret value(s) or the token appeared in output, results or errors`);
     },
     async close() {
-      await Promise.all([prolific.close(), secretsManager.close(), eventBridge.close()]);
+      await Promise.all([prolific.close(), secretsManager.close(), eventBridge.close(), ssm.close()]);
     },
   };
 }

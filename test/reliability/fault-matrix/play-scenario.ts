@@ -2,6 +2,7 @@
 // row's expectations the run did not meet. Shared by fault-matrix.test.ts and report.ts.
 import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { RotationReport } from '../../../lambda/handler.js';
+import { reportFromErrorMessage } from '../../../lambda/report.js';
 import { versionIdFor } from '../../../lambda/rotation/stored-form.js';
 import type { TargetResult } from '../../../lambda/rotation/types.js';
 import { AWSCURRENT } from '../../../lambda/secrets/labels.js';
@@ -196,9 +197,10 @@ function observe(h: Harness, run: InvocationOutcome | CutOffRun): Observed {
   if ('reachedCut' in run && run.reachedCut) return { outcome: 'cut off' };
   if (run.error === undefined) return { outcome: outcomeOf(run.report) };
   if (run.error.name !== 'RotationFailedError') return { outcome: `rejected: ${run.error.name}`, error: run.error };
-  const error = new RegExp(`${WORKSPACE} failed \\((\\w+): `).exec(run.error.message)?.[1] ?? 'unknown error';
-  const failedLine = [...h.logLines()].reverse().find((line) => line['message'] === 'Target failed');
-  const step = typeof failedLine?.['rotation_step'] === 'string' ? failedLine['rotation_step'] : undefined;
+  // The error carries the whole report (issue 10 item 2): the workspace's error name and step are read from it.
+  const failed = reportFromErrorMessage(run.error.message)?.results.find((result) => result.workspaceId === WORKSPACE);
+  const error = /^(\w+): /.exec(failed?.error ?? '')?.[1] ?? 'unknown error';
+  const step = failed?.failedStep;
   return { outcome: `failed: ${error} at ${step}`, error: run.error, failure: { error, step } };
 }
 

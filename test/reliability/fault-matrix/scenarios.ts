@@ -140,7 +140,7 @@ const prolific: Scenario[] = [
     group: 'Prolific',
     prolificFaults: [{ method: 'POST', fault: { kind: 'status', status: 403, shape: 'detail', detail: 'You do not have permission.' }, times: ALWAYS }],
     expected: { outcome: 'failed', error: 'ProlificAuthenticationError', step: 'rotate', replaced: 0,
-      message: /HTTP 403 to POST .*You do not have permission\..*token was refused/ },
+      message: /HTTP 403 to POST [^:]*: You do not have permission\. Prolific refused the API token for this workspace/ },
     recovery: STILL_IN_SYNC,
   },
   {
@@ -223,7 +223,7 @@ const prolific: Scenario[] = [
       { method: 'GET', skip: 1, fault: { kind: 'status', status: 503 }, times: ALWAYS },
     ],
     expected: { outcome: 'failed', error: 'ProlificUnavailableError', step: 'rotate', replaced: 1,
-      message: /Prolific may have replaced the secret .*HTTP 503.*run \{"action": "sync"\}/ },
+      message: /Prolific may have replaced the workspace's secret .*HTTP 503.*run \{"action": "sync"\}/ },
     recovery: { runs: 1, event: SYNC, outcome: 'healed' },
   },
   {
@@ -300,7 +300,7 @@ const prolific: Scenario[] = [
       { method: 'GET', skip: 1, fault: { kind: 'status', status: 500 }, times: ALWAYS },
     ],
     expected: { outcome: 'failed', error: 'ProlificUnavailableError', step: 'rotate', replaced: 1,
-      message: /Prolific may have replaced the secret .*HTTP 201 with an unusable body/ },
+      message: /Prolific may have replaced the workspace's secret .*HTTP 201 with an unusable body/ },
     recovery: { runs: 1, event: SYNC, outcome: 'healed' },
   },
   {
@@ -378,7 +378,7 @@ const prolific: Scenario[] = [
     group: 'Prolific',
     prolificFaults: [{ method: 'POST', fault: { kind: 'body', status: 201, body: JSON.stringify(NEVER_ACTIVE_SECRET) } }],
     expected: { outcome: 'failed', error: 'RotationUnconfirmedError', step: 'rotate', replaced: 0, pendingLeft: false,
-      message: /answered the POST .* with secret never-active-secret, but still lists \w+ as its active secret, so nothing was rotated; the answer was not made AWSCURRENT/ },
+      message: /answered the POST with secret never-active-secret, but still lists \w+ as its active secret, so nothing was rotated; the answer was not made AWSCURRENT/ },
     recovery: STILL_IN_SYNC,
   },
 ];
@@ -742,7 +742,7 @@ const configuration: Scenario[] = [
     name: 'ROTATION_TARGETS names the token secret as a target',
     group: 'configuration',
     env: { PROLIFIC_TOKEN_SECRET_ID: 'prolific/api-token', ROTATION_TARGETS: JSON.stringify([{ workspaceId: WORKSPACE, secretId: 'prolific/api-token' }]) },
-    expected: { outcome: 'rejected', error: 'ConfigurationError', message: /ROTATION_TARGETS\[0\]\.secretId is the token secret/ },
+    expected: { outcome: 'rejected', error: 'ConfigurationError', message: /The secretId of workspace \w+ is the token secret/ },
     recovery: STILL_IN_SYNC,
   },
   {

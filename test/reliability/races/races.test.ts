@@ -37,7 +37,7 @@ const SECRETS_MANAGER_MAX_DELAY_MS = 10;
 const PROLIFIC_DELAYS_PER_RUN = 10;
 
 const ALLOWED_CONTENTION_FAILURE =
-  /failed \((RotationConflictError|SecretStoreError: Secrets Manager UpdateSecretVersionStage on \S+ failed: InvalidParameterException)/;
+  /: failed at step \S+: (RotationConflictError|SecretStoreError: Secrets Manager UpdateSecretVersionStage on \S+ failed: InvalidParameterException)/;
 
 interface Stage {
   readonly harness: Harness;
@@ -262,7 +262,7 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
     expect(outcomes.resumed.report?.results[0]?.outcome).toBe('resumed');
     expect(outcomes.rotated.report?.results[0]?.outcome).toBe('rotated');
     expect(outcomes.finished.error?.message).toMatch(
-      /RotationConflictError: Prolific's secret for workspace \S+ changed while version \S+ was made current .*Run \{"action": "sync"\}/,
+      /RotationConflictError: Prolific's secret changed while version \S+ was made current .*Run \{"action": "sync"\}/,
     );
     const recovery = await h.invoke({ action: 'sync' });
     expect(recovery.report?.results[0]?.outcome).toBe('healed');
