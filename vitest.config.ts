@@ -17,6 +17,7 @@ export const RELIABILITY_SUITES = [
   'test/infra/compliance.test.ts',
   'test/infra/example-receiver-bundle.test.ts',
   'test/lambda/receiver/package.test.ts',
+  'test/cli/package.test.ts',
 ];
 
 /** What both suites share. */

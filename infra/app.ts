@@ -1,9 +1,9 @@
 import { App } from 'aws-cdk-lib';
+import { STACK_NAME } from '../lambda/contract.js';
 import { addComplianceChecks } from './compliance-checks.js';
 import { ProlificWebhookSecretRotationStack } from './rotation-stack.js';
 import { readStackSettings } from './stack-settings.js';
 
-const STACK_NAME = 'ProlificWebhookSecretRotation';
 const app = new App();
 
 try {

@@ -28,6 +28,14 @@ export const ENVIRONMENT = {
 export const DEFAULT_CONCURRENCY = 10;
 export const MAX_CONCURRENCY = 50;
 
+/** The stack `cdk deploy` creates, and where the command line looks for the function by default. */
+export const STACK_NAME = 'ProlificWebhookSecretRotation';
+/** Stack outputs the command line reads. */
+export const STACK_OUTPUTS = {
+  /** The rotation function's name. */
+  functionName: 'FunctionName',
+} as const;
+
 export const DEFAULT_PROLIFIC_API_BASE_URL = 'https://api.prolific.com';
 export const DEFAULT_SERVICE_NAME = 'prolific-webhook-secret-rotation';
 export const DEFAULT_METRICS_NAMESPACE = 'ProlificWebhookSecretRotation';

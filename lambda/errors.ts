@@ -1,4 +1,4 @@
-import type { RotationReport } from './report.js';
+import type { RotationReport } from './failure-report.js';
 
 // Typed errors with stable names. Every message says what went wrong and what to do about it, and
 // never carries a secret value or the API token (tests hold every message to that).

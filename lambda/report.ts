@@ -5,14 +5,11 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
 import { METRIC_NAMES, WORKSPACE_DIMENSION } from './contract.js';
 import { RotationFailedError } from './errors.js';
+import { REPORT_LINE_PREFIX, type RotationReport } from './failure-report.js';
 import type { TargetResult } from './rotation/types.js';
 
-/** What an invocation returns. Never holds a secret value or the token. */
-export interface RotationReport {
-  readonly action: string;
-  readonly dryRun: boolean;
-  readonly results: readonly TargetResult[];
-}
+export { reportFromErrorMessage, type RotationReport } from './failure-report.js';
+
 
 export function logTargetResult(logger: Logger, result: TargetResult): void {
   const attributes = {
@@ -66,8 +63,6 @@ export function emitCondition(metrics: Metrics, name: string, value: number, uni
   metrics.singleMetric().addMetric(name, unit, value);
 }
 
-/** What starts the last line of RotationFailedError's message: the whole report as JSON, for programs. */
-const REPORT_LINE_PREFIX = 'Report: ';
 
 /**
  * The error an invocation ends in when any target failed, after every target ran; undefined when none did.
@@ -83,18 +78,6 @@ export function failureOf(report: RotationReport): RotationFailedError | undefin
     `${REPORT_LINE_PREFIX}${JSON.stringify(report)}`,
   ];
   return new RotationFailedError(lines.join('\n'), report);
-}
-
-/** The report a RotationFailedError's message carries, or undefined when the message carries none. */
-export function reportFromErrorMessage(message: string): RotationReport | undefined {
-  const line = message.split('\n').findLast((candidate) => candidate.startsWith(REPORT_LINE_PREFIX));
-  if (line === undefined) return undefined;
-  try {
-    const report = JSON.parse(line.slice(REPORT_LINE_PREFIX.length)) as Partial<RotationReport> | null;
-    return typeof report?.action === 'string' && Array.isArray(report.results) ? (report as RotationReport) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** One workspace's line for a person: its outcome and what matters about it, the workspace named once. */
