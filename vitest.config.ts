@@ -11,13 +11,18 @@ export const RELIABILITY_SUITES = [
   'test/reliability/races/**/*.test.ts',
   'test/reliability/sequences/**/*.test.ts',
   // Slow as well, though not reliability checks: the shipped artifacts, built and run as their users get
-  // them (the Lambda bundles from a synthesis with bundling; the receiver kit packed and installed), and
-  // cdk-nag's rule packs over whole stacks (`cdk synth` runs them too).
+  // them (the Lambda bundles from a synthesis with bundling; the receiver kit and the command line packed
+  // and installed), and cdk-nag's rule packs over whole stacks (`cdk synth` runs them too).
   'test/infra/artifact.test.ts',
   'test/infra/compliance.test.ts',
   'test/infra/example-receiver-bundle.test.ts',
   'test/lambda/receiver/package.test.ts',
   'test/cli/package.test.ts',
+  // Whole stacks of hundreds of workspaces, synthesized: the scale and the deployment limits.
+  'test/infra/hundreds-of-workspaces.test.ts',
+  'test/infra/deployment-limits.test.ts',
+  // The command line end to end: a child process per scenario against the Lambda stand-in.
+  'test/cli/cli.test.ts',
 ];
 
 /** What both suites share. */

@@ -5,6 +5,7 @@ import { ProlificWebhookSecretRotationStack } from './rotation-stack.js';
 import { readStackSettings } from './stack-settings.js';
 
 const app = new App();
+addComplianceChecks(app);
 
 try {
   new ProlificWebhookSecretRotationStack(app, STACK_NAME, {
@@ -12,10 +13,12 @@ try {
     env: { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] },
     settings: readStackSettings(app.node),
   });
+  // Synthesized here, not when the process exits, so that a limit found only at synthesis (resources,
+  // managed policies) is reported the same way.
+  app.synth();
 } catch (error) {
-  // A context value the person running `cdk` got wrong (read by the settings, or checked by the construct):
-  // say which, in one line, without a stack trace to wade through.
+  // A context value the person running `cdk` got wrong (read by the settings, or checked by the construct
+  // or at synthesis): say which, in one line, without a stack trace to wade through.
   console.error(`Cannot synthesize ${STACK_NAME}. ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-addComplianceChecks(app);

@@ -10,28 +10,31 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import {
   apiBaseUrlProblem,
+  DEFAULT_CONCURRENCY,
   DEFAULT_METRICS_NAMESPACE,
   DEFAULT_PROLIFIC_API_BASE_URL,
   DEFAULT_ROTATION_INTERVAL_DAYS,
   DEFAULT_SERVICE_NAME,
-  INVOCATION_OVERHEAD_MS,
-  TARGET_TIME_BUDGET_MS,
+  MAX_CONCURRENCY,
   WORKSPACE_ID_PATTERN,
   WORKSPACE_ID_RULE,
   type SecretFormat,
 } from '../lambda/contract.js';
+import { managedPolicyLimitProblem, resourceLimitProblem } from './deployment-limits.js';
+import { planInvocations } from './invocation-plan.js';
 import {
   allowCloudWatchToPublish,
   createAlarmTopic,
   createConditionAlarms,
   createOperationalAlarms,
-  createStalenessAlarms,
+  createStalenessAlarm,
   subscribeAlarmEmail,
 } from './rotation-alarms.js';
 import { createRotationDashboard } from './rotation-dashboard.js';
 import { createRotationFunction } from './rotation-function.js';
-import { createHeartbeatSchedule, createRotationSchedule, createScheduleDelivery } from './rotation-schedules.js';
+import { createHeartbeatSchedules, createRotationSchedules, createScheduleDelivery } from './rotation-schedules.js';
 import { scheduleInterval } from './schedule-interval.js';
+import { createConsoleTestEvents } from './test-events.js';
 import { createApiTokenSecret, createWorkspaceSecret, grantSecretRead, restrictTokenReads } from './workspace-secrets.js';
 
 /** One Prolific workspace whose webhook signing secret is rotated. */
@@ -59,7 +62,10 @@ export interface ProlificWorkspace {
 }
 
 export interface ProlificWebhookSecretRotationProps {
-  /** The workspaces to rotate: at least one, each workspace once, as many as fit in 15 minutes. */
+  /**
+   * The workspaces to rotate: at least one, each workspace once. Beyond what one invocation finishes
+   * (`concurrency` × 11), the schedules rotate them in batches, one invocation each.
+   */
   readonly workspaces: readonly ProlificWorkspace[];
   /**
    * The secret whose `SecretString` is the Prolific API token.
@@ -119,6 +125,21 @@ export interface ProlificWebhookSecretRotationProps {
    * @default - generated
    */
   readonly dashboardName?: string;
+  /**
+   * How many workspaces one invocation works on at once: a whole number from 1 to 50. The function's timeout,
+   * and how many workspaces one scheduled invocation is given, follow from it. More is faster, and asks more
+   * of Prolific at once (it answers 429 under load, which the function retries within each workspace's budget).
+   * @default 10
+   */
+  readonly concurrency?: number;
+  /**
+   * Deploy the function's shareable Lambda console test events (status, sync, rotate, dry runs, filled in
+   * with the configured workspaces) as a schema in the EventBridge schema registry
+   * `lambda-testevent-schemas`, which must exist in the account and Region (the Lambda console creates it
+   * with the first shareable test event).
+   * @default false
+   */
+  readonly testEvents?: boolean;
 }
 
 const DEFAULTS = {
@@ -127,13 +148,12 @@ const DEFAULTS = {
   prolificApiBaseUrl: DEFAULT_PROLIFIC_API_BASE_URL,
   metricsNamespace: DEFAULT_METRICS_NAMESPACE,
   serviceName: DEFAULT_SERVICE_NAME,
+  concurrency: DEFAULT_CONCURRENCY,
+  testEvents: false,
   // A year of logs covers twelve 30-day rotations: enough to audit when each secret changed.
   logRetention: logs.RetentionDays.ONE_YEAR,
 };
 
-// Lambda's hard limit on one invocation.
-const LAMBDA_MAX_TIMEOUT_MS = 15 * 60 * 1000;
-const MAX_WORKSPACES = Math.floor((LAMBDA_MAX_TIMEOUT_MS - INVOCATION_OVERHEAD_MS) / TARGET_TIME_BUDGET_MS);
 const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /**
@@ -143,15 +163,22 @@ const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 export class ProlificWebhookSecretRotation extends Construct {
   /** The rotation function. */
   public readonly function: NodejsFunction;
-  /** The schedule that invokes the function with `{"action":"rotate"}`. */
+  /** The schedule that invokes the function with `{"action":"rotate"}` (for the first batch of workspaces). */
   public readonly schedule: scheduler.Schedule;
+  /** The rotation schedules, one per batch of workspaces: `schedule` alone unless the workspaces need batches. */
+  public readonly rotationSchedules: scheduler.Schedule[];
+  /**
+   * The SSM Parameter Store path under which the function's target list is stored: each workspace with its
+   * secret's ARN (`aws ssm get-parameters-by-path --path <path>`).
+   */
+  public readonly targetsParameterPath: string;
   /** The topic every alarm notifies. */
   public readonly alarmTopic: sns.ITopic;
   /** The secret holding the Prolific API token. */
   public readonly apiTokenSecret: secretsmanager.ISecret;
   /** The alarms this construct created. */
   public readonly alarms: cloudwatch.Alarm[] = [];
-  /** Each workspace's secret age, rotations, failures, heals and delivery health, and the alarms' states. */
+  /** Secret ages, rotations, failures, heals and delivery health (the workspaces that stand out), and the alarms' states. */
   public readonly dashboard: cloudwatch.Dashboard;
 
   /** The secret of each workspace, by workspace id. */
@@ -171,6 +198,9 @@ export class ProlificWebhookSecretRotation extends Construct {
     validateAlarmEmail(props.alarmEmail);
     const metricsNamespace = props.metricsNamespace ?? DEFAULTS.metricsNamespace;
     const serviceName = props.serviceName ?? DEFAULTS.serviceName;
+    const concurrency = props.concurrency ?? DEFAULTS.concurrency;
+    validateConcurrency(concurrency);
+    const plan = planInvocations(props.workspaces.map(({ workspaceId }) => workspaceId), concurrency);
 
     for (const { workspaceId, secret, encryptionKey } of props.workspaces) {
       this.secrets.set(workspaceId, secret ?? createWorkspaceSecret(this, workspaceId, encryptionKey));
@@ -187,12 +217,16 @@ export class ProlificWebhookSecretRotation extends Construct {
       serviceName,
       metricsNamespace,
       logRetention: props.logRetention ?? DEFAULTS.logRetention,
+      concurrency,
+      timeout: plan.timeout,
     });
     this.function = rotationFunction.function;
+    this.targetsParameterPath = rotationFunction.targets.path;
     if (props.apiTokenSecret === undefined) restrictTokenReads(apiTokenSecret, rotationFunction.role);
 
     const delivery = createScheduleDelivery(this, this.function);
-    this.schedule = createRotationSchedule(this, delivery, { expression, enabled: scheduleEnabled });
+    this.rotationSchedules = createRotationSchedules(this, delivery, { expression, enabled: scheduleEnabled, batches: plan.batches });
+    this.schedule = this.rotationSchedules[0] as scheduler.Schedule;
 
     this.alarmTopic = props.alarmTopic ?? createAlarmTopic(this);
     if (props.alarmEmail !== undefined) {
@@ -209,25 +243,46 @@ export class ProlificWebhookSecretRotation extends Construct {
       ...createConditionAlarms(this, this.alarmTopic, { metricsNamespace, serviceName }),
     );
     // While the schedule runs, a daily heartbeat (a sync run) repairs drift and reports each workspace's age
-    // and delivery health, and an alarm watches each workspace's age.
+    // and delivery health, and an alarm watches the oldest age of all.
     if (stalenessThreshold) {
-      createHeartbeatSchedule(this, delivery);
-      this.alarms.push(
-        ...createStalenessAlarms(this, this.alarmTopic, {
-          workspaceIds: this.secrets.keys(),
-          threshold: stalenessThreshold,
-          metricsNamespace,
-          serviceName,
-        }),
-      );
+      createHeartbeatSchedules(this, delivery, plan.batches);
+      this.alarms.push(createStalenessAlarm(this, this.alarmTopic, { threshold: stalenessThreshold, metricsNamespace, serviceName }));
     }
     allowCloudWatchToPublish(this.alarmTopic, this.alarms);
     this.dashboard = createRotationDashboard(this, {
-      workspaceIds: [...this.secrets.keys()],
       alarms: this.alarms,
       metricsNamespace,
       serviceName,
       dashboardName: props.dashboardName,
+    });
+    if (props.testEvents ?? DEFAULTS.testEvents) {
+      createConsoleTestEvents(this, this.function, { workspaceIds: [...this.secrets.keys()] });
+    }
+    this.checkDeploymentLimits(rotationFunction.role, props.workspaces.filter(({ secret }) => secret === undefined).length);
+  }
+
+  /**
+   * CloudFormation's 500 resources and IAM's 10 managed policies a role: checked now, so that what this
+   * construct adds fails at once with one clear line, and again at synthesis, when everything is in the stack
+   * (resources added after this construct, and the managed policies CDK splits an oversize policy into).
+   */
+  private checkDeploymentLimits(role: iam.Role, createdSecrets: number): void {
+    const split = 'split the workspaces across stacks (one construct each).';
+    const resourceAdvice =
+      createdSecrets === 0
+        ? `Leave out other resources, or ${split}`
+        : `The construct creates a secret for ${createdSecrets} of the workspaces: adopt existing secrets instead (the ` +
+          `workspace's "secret"; in the app, context "workspaces" with <workspace id>=<secret name or ARN>), or ${split}`;
+    const policyAdvice =
+      'The rotation function is granted each workspace secret (and each customer-managed KMS key) by ARN: share ' +
+      `KMS keys between secrets, adopt secrets with shorter names, or ${split}`;
+    const immediate = resourceLimitProblem(this, resourceAdvice);
+    if (immediate !== undefined) throw new Error(immediate);
+    this.node.addValidation({
+      validate: () =>
+        [resourceLimitProblem(this, resourceAdvice), managedPolicyLimitProblem(role, policyAdvice)].filter(
+          (problem): problem is string => problem !== undefined,
+        ),
     });
   }
 
@@ -255,11 +310,6 @@ export class ProlificWebhookSecretRotation extends Construct {
 function validateWorkspaces(workspaces: readonly ProlificWorkspace[]): void {
   if (workspaces.length === 0) {
     throw new Error('workspaces must name at least one Prolific workspace');
-  }
-  if (workspaces.length > MAX_WORKSPACES) {
-    throw new Error(
-      `workspaces: at most ${MAX_WORKSPACES} workspaces fit in Lambda's 15-minute timeout, got ${workspaces.length}`,
-    );
   }
   const seen = new Set<string>();
   for (const workspace of workspaces) {
@@ -301,6 +351,12 @@ function validateDistinctSecrets(secrets: ReadonlyMap<string, secretsmanager.ISe
       throw new Error(`workspaces: workspaces "${owner}" and "${workspaceId}" have the same secret "${name}"; give each a secret of its own`);
     }
     owners.set(name, workspaceId);
+  }
+}
+
+function validateConcurrency(concurrency: number): void {
+  if (Token.isUnresolved(concurrency) || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new Error(`concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} known at synthesis, got ${concurrency}`);
   }
 }
 

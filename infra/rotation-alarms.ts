@@ -8,10 +8,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { METRIC_NAMES, SERVICE_DIMENSION, WORKSPACE_DIMENSION } from '../lambda/contract.js';
+import { METRIC_NAMES, SERVICE_DIMENSION } from '../lambda/contract.js';
 
 const ALARM_PERIOD = Duration.minutes(5);
-// Each staleness alarm looks at the daily maximum; two days in a row must breach (or be missing),
+// The staleness alarm looks at the daily maximum; two days in a row must breach (or be missing),
 // so a heartbeat that is merely late within its day does not page anyone.
 const STALENESS_PERIOD = Duration.days(1);
 const STALENESS_EVALUATION_PERIODS = 2;
@@ -172,37 +172,36 @@ function serviceWideSum(source: FunctionMetricsSource, metricName: string): clou
   });
 }
 
-/** The workspaces to watch, how long without rotation is too long, and where the function's metrics are. */
+/** How long without rotation is too long, and where the function's metrics are. */
 export interface StalenessAlarmOptions extends FunctionMetricsSource {
-  readonly workspaceIds: Iterable<string>;
   readonly threshold: Duration;
 }
 
-/** One alarm a workspace: it fires when the workspace has gone unrotated too long, or stopped being reported. */
-export function createStalenessAlarms(
-  scope: Construct,
-  topic: sns.ITopic,
-  options: StalenessAlarmOptions,
-): cloudwatch.Alarm[] {
+/**
+ * One alarm for every workspace, however many: it watches the oldest secret of all (the service-wide copy of
+ * SecondsSinceLastRotation, which the function emits beside each workspace's), and fires when it has gone
+ * unrotated too long, or when the heartbeat stopped reporting altogether.
+ */
+export function createStalenessAlarm(scope: Construct, topic: sns.ITopic, options: StalenessAlarmOptions): cloudwatch.Alarm {
   const { threshold } = options;
-  return [...options.workspaceIds].map((workspaceId) =>
-    createAlarm(scope, topic, `StalenessAlarm-${workspaceId}`, {
-      metric: new cloudwatch.Metric({
-        namespace: options.metricsNamespace,
-        metricName: METRIC_NAMES.secondsSinceLastRotation,
-        dimensionsMap: { [SERVICE_DIMENSION]: options.serviceName, [WORKSPACE_DIMENSION]: workspaceId },
-        statistic: cloudwatch.Stats.MAXIMUM,
-        period: STALENESS_PERIOD,
-      }),
-      threshold: threshold.toSeconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: STALENESS_EVALUATION_PERIODS,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      description:
-        `Workspace ${workspaceId} has not been rotated for more than ${threshold.toHumanString()}, ` +
-        'or the daily heartbeat stopped reporting it.',
+  return createAlarm(scope, topic, 'StalenessAlarm', {
+    metric: new cloudwatch.Metric({
+      namespace: options.metricsNamespace,
+      metricName: METRIC_NAMES.secondsSinceLastRotation,
+      dimensionsMap: { [SERVICE_DIMENSION]: options.serviceName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: STALENESS_PERIOD,
     }),
-  );
+    threshold: threshold.toSeconds(),
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: STALENESS_EVALUATION_PERIODS,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    description:
+      `A workspace's secret has not been rotated for more than ${threshold.toHumanString()}, or the daily heartbeat ` +
+      'stopped reporting. The dashboard graphs the oldest secrets by workspace; the heartbeat\'s log lines give ' +
+      'each last_rotated_at. Run {"action":"rotate","workspaceId":"<workspace id>"} for an old one, or find out ' +
+      'why the heartbeat stopped (the function errors and dead-letter queue alarms).',
+  });
 }
 
 function messagesWaitingIn(queue: sqs.IQueue): cloudwatch.Metric {

@@ -11,18 +11,33 @@ const DEFAULT_RANGE = Duration.days(90);
 const SECONDS_PER_DAY = 24 * 60 * 60;
 const GRAPH_WIDTH = 12;
 const GRAPH_HEIGHT = 6;
+// A graph of hundreds of lines shows nothing: each graph names the few workspaces that stand out.
+const WORKSPACES_PER_GRAPH = 10;
+// Each line found by a SEARCH is labelled with its workspace.
+const WORKSPACE_LABEL = `\${PROP('Dim.${WORKSPACE_DIMENSION}')}`;
+const ALL_WORKSPACES = 'All workspaces';
 
-/** What the dashboard shows: every workspace's metrics, and the construct's alarms. */
+/** What the dashboard shows: the function's metrics, and the construct's alarms. */
 export interface RotationDashboardOptions extends FunctionMetricsSource {
-  readonly workspaceIds: readonly string[];
   readonly alarms: readonly cloudwatch.IAlarm[];
   readonly dashboardName?: string;
 }
 
-/** One graph per metric, each with a line per workspace (so it stays readable with many), and the alarms' states. */
+/**
+ * One graph per metric, the same size for 1 workspace or 500: a line over every workspace where it helps,
+ * and the workspaces that stand out (the oldest secrets, the most failures), found with SEARCH expressions
+ * rather than named one by one. And the alarms' states.
+ */
 export function createRotationDashboard(scope: Construct, options: RotationDashboardOptions): cloudwatch.Dashboard {
-  const lines = (metricName: string, statistic: string) =>
-    options.workspaceIds.map((workspaceId) => workspaceMetric(options, workspaceId, metricName, statistic));
+  const search = (metricName: string, statistic: string) =>
+    `SEARCH('{${quoted(options.metricsNamespace)},${SERVICE_DIMENSION},${WORKSPACE_DIMENSION}} ` +
+    `MetricName=${quoted(metricName)} ${SERVICE_DIMENSION}=${quoted(options.serviceName)}', '${statistic}', ${PERIOD.toSeconds()})`;
+  const expression = (text: string, label: string) => new cloudwatch.MathExpression({ expression: text, label, period: PERIOD });
+  // The workspaces with the largest values of the day (SORT's MAX or SUM over the range), one line each.
+  const top = (metricName: string, statistic: string, order: 'MAX' | 'SUM', scale = '') =>
+    expression(`SORT(${search(metricName, statistic)}, ${order}, DESC, ${WORKSPACES_PER_GRAPH})${scale}`, WORKSPACE_LABEL);
+  // RotationSucceeded and TargetFailed are emitted by workspace only: their sum over the workspaces SEARCH finds.
+  const total = (metricName: string) => expression(`SUM(${search(metricName, cloudwatch.Stats.SUM)})`, ALL_WORKSPACES);
   const graph = (title: string, metrics: cloudwatch.IMetric[], axisLabel = 'Count') =>
     new cloudwatch.GraphWidget({
       title,
@@ -31,16 +46,12 @@ export function createRotationDashboard(scope: Construct, options: RotationDashb
       width: GRAPH_WIDTH,
       height: GRAPH_HEIGHT,
     });
-  const ages = options.workspaceIds.map(
-    (workspaceId, index) =>
-      new cloudwatch.MathExpression({
-        // Identifiers must start with a lower-case letter; a workspace id may not.
-        expression: `age${index} / ${SECONDS_PER_DAY}`,
-        usingMetrics: { [`age${index}`]: workspaceMetric(options, workspaceId, METRIC_NAMES.secondsSinceLastRotation, cloudwatch.Stats.MAXIMUM) },
-        label: workspaceId,
-        period: PERIOD,
-      }),
-  );
+  const oldest = new cloudwatch.MathExpression({
+    expression: `oldest / ${SECONDS_PER_DAY}`,
+    usingMetrics: { oldest: serviceWideMetric(options, METRIC_NAMES.secondsSinceLastRotation, cloudwatch.Stats.MAXIMUM) },
+    label: 'Oldest of all workspaces (what the staleness alarm watches)',
+    period: PERIOD,
+  });
   return new cloudwatch.Dashboard(scope, 'Dashboard', {
     dashboardName: options.dashboardName,
     defaultInterval: DEFAULT_RANGE,
@@ -54,30 +65,53 @@ export function createRotationDashboard(scope: Construct, options: RotationDashb
         }),
       ],
       [
-        graph('Age of the current secret (days)', ages, 'Days'),
-        graph('Rotations', lines(METRIC_NAMES.rotationSucceeded, cloudwatch.Stats.SUM)),
+        graph(
+          `Age of the current secret (days): the ${WORKSPACES_PER_GRAPH} oldest`,
+          [oldest, top(METRIC_NAMES.secondsSinceLastRotation, cloudwatch.Stats.MAXIMUM, 'MAX', ` / ${SECONDS_PER_DAY}`)],
+          'Days',
+        ),
+        graph('Rotations', [total(METRIC_NAMES.rotationSucceeded)]),
       ],
       [
-        graph('Failed targets', lines(METRIC_NAMES.targetFailed, cloudwatch.Stats.SUM)),
-        graph('Secrets healed from Prolific (changed outside the schedule)', lines(METRIC_NAMES.driftHealed, cloudwatch.Stats.SUM)),
+        graph(`Failed targets: all, and the ${WORKSPACES_PER_GRAPH} workspaces with most`, [
+          total(METRIC_NAMES.targetFailed),
+          top(METRIC_NAMES.targetFailed, cloudwatch.Stats.SUM, 'SUM'),
+        ]),
+        graph(`Secrets healed from Prolific (changed outside the schedule): all, and the ${WORKSPACES_PER_GRAPH} workspaces with most`, [
+          serviceWideMetric(options, METRIC_NAMES.driftHealed, cloudwatch.Stats.SUM).with({ label: ALL_WORKSPACES }),
+          top(METRIC_NAMES.driftHealed, cloudwatch.Stats.SUM, 'SUM'),
+        ]),
       ],
       [
         // Counts as each run read them from Prolific, not events: the day's largest reading.
-        graph('Failed deliveries since the last rotation', lines(METRIC_NAMES.deliveriesFailedSinceRotation, cloudwatch.Stats.MAXIMUM)),
-        graph('Disabled webhook subscriptions', lines(METRIC_NAMES.subscriptionsDisabled, cloudwatch.Stats.MAXIMUM)),
+        graph(`Failed deliveries since the last rotation: the ${WORKSPACES_PER_GRAPH} workspaces with most`, [
+          top(METRIC_NAMES.deliveriesFailedSinceRotation, cloudwatch.Stats.MAXIMUM, 'MAX'),
+        ]),
+        graph(`Disabled webhook subscriptions: the ${WORKSPACES_PER_GRAPH} workspaces with most`, [
+          top(METRIC_NAMES.subscriptionsDisabled, cloudwatch.Stats.MAXIMUM, 'MAX'),
+        ]),
       ],
-      [graph('Delivery health unreadable', lines(METRIC_NAMES.deliveryHealthUnknown, cloudwatch.Stats.MAXIMUM))],
+      [
+        graph(`Delivery health unreadable: the ${WORKSPACES_PER_GRAPH} workspaces with most`, [
+          top(METRIC_NAMES.deliveryHealthUnknown, cloudwatch.Stats.MAXIMUM, 'MAX'),
+        ]),
+      ],
     ],
   });
 }
 
-function workspaceMetric(source: FunctionMetricsSource, workspaceId: string, metricName: string, statistic: string): cloudwatch.Metric {
+/** A metric the function emits without the workspace dimension, over a day. */
+function serviceWideMetric(source: FunctionMetricsSource, metricName: string, statistic: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: source.metricsNamespace,
     metricName,
-    dimensionsMap: { [SERVICE_DIMENSION]: source.serviceName, [WORKSPACE_DIMENSION]: workspaceId },
+    dimensionsMap: { [SERVICE_DIMENSION]: source.serviceName },
     statistic,
     period: PERIOD,
-    label: workspaceId,
   });
+}
+
+/** A name or value in a SEARCH: in double quotes, so spaces and punctuation match as they are. */
+function quoted(text: string): string {
+  return `"${text.replace(/["\\]/g, '\\$&')}"`;
 }

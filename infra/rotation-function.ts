@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Stack, Token, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -7,15 +7,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import {
-  ENVIRONMENT,
-  INVOCATION_OVERHEAD_MS,
-  ROTATION_EVENT,
-  TARGET_TIME_BUDGET_MS,
-  type SecretFormat,
-} from '../lambda/contract.js';
+import { ENVIRONMENT, ROTATION_EVENT, type SecretFormat } from '../lambda/contract.js';
 import { acknowledgeNoDeadLetterQueueOrTracing, bundledFunctionProps } from './bundled-function.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
+import { MAX_EVENT_AGE } from './invocation-plan.js';
+import { packInOrder } from './pack-in-order.js';
+import { createTargetParameters, grantTargetsRead, type TargetParameters } from './rotation-targets.js';
 import { secretIdOf } from './workspace-secrets.js';
 
 /** What the rotation function is told (through its environment) and allowed to touch. */
@@ -29,13 +26,18 @@ export interface RotationFunctionOptions {
   readonly serviceName: string;
   readonly metricsNamespace: string;
   readonly logRetention: logs.RetentionDays;
+  /** How many targets one invocation works on at once. */
+  readonly concurrency: number;
+  /** Room for the largest batch of targets one invocation is given. */
+  readonly timeout: Duration;
 }
 
-/** The rotation function, its role, and the queue that receives its failed asynchronous invocations. */
+/** The rotation function, its role, its target list and the queue that receives its failed asynchronous invocations. */
 export interface RotationFunction {
   readonly function: NodejsFunction;
-  readonly role: iam.IRole;
+  readonly role: iam.Role;
   readonly deadLetterQueue: sqs.Queue;
+  readonly targets: TargetParameters;
 }
 
 /**
@@ -54,40 +56,45 @@ export function createRotationFunction(scope: Construct, options: RotationFuncti
     description: 'Rotation function: its log group, its dead-letter queue, the Prolific secrets, its event on the default bus.',
   });
   logGroup.grantWrite(role);
+  const targets = createTargetParameters(
+    scope,
+    [...options.workspaceSecrets].map(([workspaceId, secret]) => {
+      const format = options.formats.get(workspaceId) ?? 'json';
+      // The default is left out: the list stays as short as it can.
+      return { workspaceId, secretId: secretIdOf(secret), ...(format === 'json' ? {} : { format }) };
+    }),
+  );
   const fn = new NodejsFunction(scope, 'Function', {
     ...bundledFunctionProps('lambda/handler.ts'),
     memorySize: 256,
-    timeout: functionTimeout(options.workspaceSecrets.size),
+    timeout: options.timeout,
     role,
     logGroup,
-    environment: functionEnvironment(scope, options),
+    environment: functionEnvironment(options, targets.path),
     // One run at a time: a pending version is the lock, and Lambda must not start a second run.
     reservedConcurrentExecutions: 1,
     // A retry would rotate again; the next scheduled run (or a person) repairs a failed one.
     retryAttempts: 0,
+    // Scheduled runs that fire together wait for one another in Lambda's queue: as long as Lambda allows,
+    // which the construct checks the batches fit in. One that waited longer goes to the dead-letter queue.
+    maxEventAge: MAX_EVENT_AGE,
     onFailure: new SqsDestination(deadLetterQueue),
     description: 'Rotates Prolific webhook signing secrets and stores them in Secrets Manager.',
   });
+  // The function reads its targets when it starts: they exist before it does.
+  fn.node.addDependency(...targets.parameters);
   acknowledgeFunctionFindings(fn);
   grantRotation(fn, [...options.workspaceSecrets.values()], options.apiTokenSecret);
+  grantTargetsRead(fn, targets.path);
   grantRotationEvents(fn);
-  return { function: fn, role, deadLetterQueue };
-}
-
-/** Long enough for the worst case of every workspace, retries included, so no run is cut off half-way. */
-function functionTimeout(workspaceCount: number): Duration {
-  return Duration.seconds(Math.ceil((INVOCATION_OVERHEAD_MS + workspaceCount * TARGET_TIME_BUDGET_MS) / 1000));
+  return { function: fn, role, deadLetterQueue, targets };
 }
 
 /** The variables `lambda/config.ts` reads. */
-function functionEnvironment(scope: Construct, options: RotationFunctionOptions): Record<string, string> {
-  const targets = [...options.workspaceSecrets].map(([workspaceId, secret]) => {
-    const format = options.formats.get(workspaceId) ?? 'json';
-    // The default is left out, so a deployment without plain secrets keeps the environment it had.
-    return { workspaceId, secretId: secretIdOf(secret), ...(format === 'json' ? {} : { format }) };
-  });
+function functionEnvironment(options: RotationFunctionOptions, targetsParameterPath: string): Record<string, string> {
   return {
-    [ENVIRONMENT.targets]: Stack.of(scope).toJsonString(targets),
+    [ENVIRONMENT.targetsParameterPath]: targetsParameterPath,
+    [ENVIRONMENT.concurrency]: String(options.concurrency),
     [ENVIRONMENT.tokenSecretId]: secretIdOf(options.apiTokenSecret),
     [ENVIRONMENT.prolificApiBaseUrl]: options.prolificApiBaseUrl,
     [ENVIRONMENT.serviceName]: options.serviceName,
@@ -104,18 +111,19 @@ function grantRotation(
   apiTokenSecret: secretsmanager.ISecret,
 ): void {
   const principal = fn.grantPrincipal;
-  principal.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      sid: 'RotateTargetSecrets',
-      actions: [
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:GetSecretValue',
-        'secretsmanager:PutSecretValue',
-        'secretsmanager:UpdateSecretVersionStage',
-      ],
-      resources: workspaceSecrets.map(policyArnOf),
-    }),
-  );
+  const allow = (statement: StatementProps) => {
+    for (const chunk of statementsWithinBudget(statement)) principal.addToPrincipalPolicy(chunk);
+  };
+  allow({
+    sid: 'RotateTargetSecrets',
+    actions: [
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+    ],
+    resources: workspaceSecrets.map(policyArnOf),
+  });
   principal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'ReadApiToken',
@@ -128,14 +136,12 @@ function grantRotation(
   };
   const targetKeys = uniqueKeyArns(workspaceSecrets);
   if (targetKeys.length > 0) {
-    principal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'UseTargetSecretKeys',
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: targetKeys,
-        conditions: viaSecretsManager,
-      }),
-    );
+    allow({
+      sid: 'UseTargetSecretKeys',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: targetKeys,
+      conditions: viaSecretsManager,
+    });
   }
   const tokenKeys = uniqueKeyArns([apiTokenSecret]);
   if (tokenKeys.length > 0) {
@@ -173,6 +179,29 @@ function acknowledgeFunctionFindings(fn: NodejsFunction): void {
       'One scheduled function calling two services: its structured logs and EMF metrics show each ' +
       'step, and X-Ray would add a wildcard-resource xray policy to a role kept to named resources.',
   });
+}
+
+type StatementProps = Required<Pick<iam.PolicyStatementProps, 'sid' | 'actions' | 'resources'>> &
+  Pick<iam.PolicyStatementProps, 'conditions'>;
+
+// CDK moves the statements that overflow a role's inline policy (10,240 characters) into managed policies
+// (6,144 each), but never splits a statement, so hundreds of secrets go into statements of this size (the
+// size CDK merges statements up to), estimated as CDK does: an ARN that is still a token counts 150.
+const STATEMENT_SIZE_BUDGET = 2_000;
+const TOKEN_ARN_ESTIMATE = 150;
+
+/**
+ * The statement, its resources spread over as many statements as keep each within the budget. Only the first
+ * keeps the Sid: CDK's size estimate, by which it fills the inline policy, leaves Sids out.
+ */
+function statementsWithinBudget({ sid, actions, resources, conditions }: StatementProps): iam.PolicyStatement[] {
+  const runs = packInOrder(resources, {
+    budget: STATEMENT_SIZE_BUDGET,
+    base: JSON.stringify({ Sid: sid, Effect: 'Allow', Action: actions, Condition: conditions }).length,
+    // The resource, its quotes and the comma after it.
+    sizeOf: (resource) => (Token.isUnresolved(resource) ? TOKEN_ARN_ESTIMATE : resource.length) + 3,
+  });
+  return runs.map((run, index) => new iam.PolicyStatement({ sid: index === 0 ? sid : undefined, actions, resources: run, conditions }));
 }
 
 /** The ARN a policy names: a secret imported without its 6-character suffix matches exactly that one. */

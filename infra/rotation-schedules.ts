@@ -7,6 +7,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HEARTBEAT_EVENT, SCHEDULED_ROTATION_EVENT } from '../lambda/contract.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
+import { batchEvent } from './invocation-plan.js';
 
 // The heartbeat runs daily, whatever the rotation interval: it stores Prolific's active secret over one changed
 // outside the schedule, and emits SecondsSinceLastRotation and each workspace's delivery health.
@@ -37,31 +38,63 @@ export function createScheduleDelivery(scope: Construct, fn: lambda.IFunction): 
   return { function: fn, scheduleGroup, role, deadLetterQueue };
 }
 
-/** The schedule that rotates every workspace. */
-export function createRotationSchedule(
+/**
+ * The schedules that rotate the workspaces: one per batch (`batches`, in order), all at the same times. The
+ * runs queue in Lambda's asynchronous queue and go one at a time.
+ */
+export function createRotationSchedules(
   scope: Construct,
   delivery: ScheduleDelivery,
-  options: { expression: scheduler.ScheduleExpression; enabled: boolean },
-): scheduler.Schedule {
-  return createSchedule(scope, 'RotationSchedule', delivery, {
-    ...options,
-    input: SCHEDULED_ROTATION_EVENT,
-    description: 'Rotates the Prolific webhook signing secrets.',
+  options: { expression: scheduler.ScheduleExpression; enabled: boolean; batches: readonly (readonly string[])[] },
+): scheduler.Schedule[] {
+  return createBatchSchedules(scope, 'RotationSchedule', delivery, options.batches, {
+    expression: options.expression,
+    enabled: options.enabled,
+    event: SCHEDULED_ROTATION_EVENT,
+    description: 'Rotates the Prolific webhook signing secrets',
   });
 }
 
 /**
- * The daily sync run: it repairs drift (a secret changed outside the schedule) within a day, without a POST
- * to Prolific, and reports each workspace's age, which the staleness alarms watch, and delivery health.
+ * The daily sync runs, one per batch: they repair drift (a secret changed outside the schedule) within a day,
+ * without a POST to Prolific, and report each workspace's age, which the staleness alarm watches, and delivery health.
  */
-export function createHeartbeatSchedule(scope: Construct, delivery: ScheduleDelivery): scheduler.Schedule {
-  return createSchedule(scope, 'HeartbeatSchedule', delivery, {
+export function createHeartbeatSchedules(
+  scope: Construct,
+  delivery: ScheduleDelivery,
+  batches: readonly (readonly string[])[],
+): scheduler.Schedule[] {
+  return createBatchSchedules(scope, 'HeartbeatSchedule', delivery, batches, {
     expression: HEARTBEAT_EXPRESSION,
     enabled: true,
-    input: HEARTBEAT_EVENT,
+    event: HEARTBEAT_EVENT,
     description:
       'Daily sync run: stores the secret Prolific signs with if it changed outside the schedule, and reports ' +
-      "each secret's age and each workspace's delivery health.",
+      "each secret's age and each workspace's delivery health",
+  });
+}
+
+/**
+ * One schedule per batch. The first keeps the id (and, with a single batch, the event and description) a
+ * deployment without batches has, so growing into batches replaces nothing.
+ */
+function createBatchSchedules(
+  scope: Construct,
+  id: string,
+  delivery: ScheduleDelivery,
+  batches: readonly (readonly string[])[],
+  options: { expression: scheduler.ScheduleExpression; enabled: boolean; event: object; description: string },
+): scheduler.Schedule[] {
+  let first = 1;
+  return batches.map((batch, index) => {
+    const range = `workspaces ${first} to ${first + batch.length - 1} of ${batches.flat().length}`;
+    first += batch.length;
+    return createSchedule(scope, index === 0 ? id : `${id}${index + 1}`, delivery, {
+      expression: options.expression,
+      enabled: options.enabled,
+      input: batchEvent(options.event, batch, batches.length),
+      description: batches.length === 1 ? `${options.description}.` : `${options.description}: ${range}.`,
+    });
   });
 }
 

@@ -3,9 +3,14 @@ import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { STACK_OUTPUTS } from '../lambda/contract.js';
 import { ExampleReceiver } from './example-receiver.js';
 import { ProlificWebhookSecretRotation } from './prolific-webhook-secret-rotation.js';
 import { isSecretArn, type StackSettings, type WorkspaceSetting } from './stack-settings.js';
+
+// CloudFormation allows 200 outputs a stack. A list of secret ARNs helps while it is short enough to read in
+// the console; at a hundred it is not how anyone finds one secret any more, and half the quota stays free.
+const MAX_SECRET_OUTPUTS = 100;
 
 export interface RotationStackProps extends StackProps {
   /** The deployment's settings, read from CDK context. */
@@ -42,9 +47,11 @@ export class ProlificWebhookSecretRotationStack extends Stack {
       stalenessThreshold:
         settings.stalenessThresholdDays === undefined ? undefined : Duration.days(settings.stalenessThresholdDays),
       alarmEmail: settings.alarmEmail,
+      concurrency: settings.concurrency,
+      testEvents: settings.testEvents,
     });
 
-    new CfnOutput(this, 'FunctionName', {
+    new CfnOutput(this, STACK_OUTPUTS.functionName, {
       description: 'The rotation function: invoke it with {"action":"status"} to see where each secret stands.',
       value: this.rotation.function.functionName,
     });
@@ -56,15 +63,32 @@ export class ProlificWebhookSecretRotationStack extends Stack {
       description: 'The topic every alarm notifies.',
       value: this.rotation.alarmTopic.topicArn,
     });
-    for (const { workspaceId } of settings.workspaces) {
+    this.addSecretOutputs(settings.workspaces);
+    const [firstWorkspace] = settings.workspaces;
+    if (settings.exampleReceiver && firstWorkspace !== undefined) {
+      this.exampleReceiver = this.addExampleReceiver(firstWorkspace);
+    }
+  }
+
+  /**
+   * One output per workspace naming its secret while they are few enough to read; beyond that, none (they
+   * would crowd out the stack's other outputs), and the targets' parameter path says where each secret is.
+   */
+  private addSecretOutputs(workspaces: readonly WorkspaceSetting[]): void {
+    const listed = workspaces.length <= MAX_SECRET_OUTPUTS;
+    new CfnOutput(this, 'TargetsParameterPath', {
+      description:
+        'The SSM parameters the function reads its workspaces from, each workspace with its secret ARN: ' +
+        'aws ssm get-parameters-by-path --path <this path>' +
+        (listed ? '.' : ` (more than ${MAX_SECRET_OUTPUTS} workspaces: no SecretArn output for each).`),
+      value: this.rotation.targetsParameterPath,
+    });
+    if (!listed) return;
+    for (const { workspaceId } of workspaces) {
       new CfnOutput(this, `SecretArn-${workspaceId}`, {
         description: `Webhook signing secret of Prolific workspace ${workspaceId} (receivers read its JSON key "value").`,
         value: this.rotation.secretFor(workspaceId).secretArn,
       });
-    }
-    const [firstWorkspace] = settings.workspaces;
-    if (settings.exampleReceiver && firstWorkspace !== undefined) {
-      this.exampleReceiver = this.addExampleReceiver(firstWorkspace);
     }
   }
 

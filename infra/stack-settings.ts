@@ -1,7 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { Node } from 'constructs';
-import { DEFAULT_ROTATION_INTERVAL_DAYS, SECRET_FORMATS, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE, type SecretFormat } from '../lambda/contract.js';
+import {
+  DEFAULT_ROTATION_INTERVAL_DAYS,
+  MAX_CONCURRENCY,
+  SECRET_FORMATS,
+  WORKSPACE_ID_PATTERN,
+  WORKSPACE_ID_RULE,
+  type SecretFormat,
+} from '../lambda/contract.js';
 import { scheduleInterval } from './schedule-interval.js';
 
 /** One workspace from the `workspaces` context key, with its optional key and format. */
@@ -28,6 +35,10 @@ export interface StackSettings {
   readonly alarmEmail?: string;
   /** Deploys an example webhook receiver for the first workspace, behind a Function URL. */
   readonly exampleReceiver: boolean;
+  /** How many workspaces one invocation works on at once; the construct's default when not given. */
+  readonly concurrency?: number;
+  /** Deploys the function's shareable console test events. */
+  readonly testEvents: boolean;
 }
 
 /** The context keys this app reads; any other key that is not the CDK's own is a typo. */
@@ -43,6 +54,8 @@ export const CONTEXT_KEYS = [
   'secretFormats',
   'alarmEmail',
   'exampleReceiver',
+  'concurrency',
+  'testEvents',
 ] as const;
 // The CDK's own keys: feature flags (@aws-cdk/...), CLI and lookup keys (aws:cdk:..., with a colon), and these.
 const CDK_CONTEXT_KEYS = new Set(['cli-telemetry', 'acknowledged-issue-numbers']);
@@ -80,6 +93,8 @@ export function readStackSettings(node: Node): StackSettings {
     tokenSecretKeyArn: readKeyArn(context('tokenSecretKey'), 'tokenSecretKey'),
     alarmEmail: readString(context('alarmEmail'), 'alarmEmail'),
     exampleReceiver: readBoolean(context('exampleReceiver'), 'exampleReceiver') ?? false,
+    concurrency: readWholeNumber(context('concurrency'), 'concurrency', MAX_CONCURRENCY),
+    testEvents: readBoolean(context('testEvents'), 'testEvents') ?? false,
   };
   scheduleInterval(settings.schedule, 'Context key "schedule"');
   if (settings.tokenSecretKeyArn !== undefined && settings.tokenSecret === undefined) {
@@ -249,6 +264,14 @@ function readPositiveNumber(value: unknown, key: string): number | undefined {
   const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0) {
     throw new Error(`Context key "${key}" must be a positive number, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}
+
+function readWholeNumber(value: unknown, key: string, max: number): number | undefined {
+  const number = readPositiveNumber(value, key);
+  if (number !== undefined && (!Number.isInteger(number) || number > max)) {
+    throw new Error(`Context key "${key}" must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
   }
   return number;
 }

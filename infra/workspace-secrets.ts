@@ -48,8 +48,8 @@ export function createWorkspaceSecret(
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason:
-      "Rotated by this construct's EventBridge Scheduler schedule, which runs every workspace in one " +
-      'serialised, alarmed run; a Secrets Manager rotation schedule as well would rotate it twice.',
+      "Rotated by this construct's EventBridge Scheduler schedules, which run the workspaces in serialised, " +
+      'alarmed runs; a Secrets Manager rotation schedule as well would rotate it twice.',
   });
   return secret;
 }

@@ -7,11 +7,11 @@ import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../../lambda/contract.js';
 import {
   ProlificWebhookSecretRotation,
   type ProlificWebhookSecretRotationProps,
 } from '../../infra/prolific-webhook-secret-rotation.js';
+import { dashboardWidgets, graphedLines } from './dashboard.js';
 import { synthesizeConstruct, TEST_ENV, testApp } from './synth.js';
 
 const ACCOUNT_ARN_PREFIX = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:';
@@ -67,17 +67,15 @@ describe('adopting existing secrets', () => {
     });
   });
 
-  it('names the adopted secrets by full ARN when known, by name otherwise, in the function environment', () => {
+  it('names the adopted secrets by full ARN when known, by name otherwise, in the target list and the environment', () => {
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Value: JSON.stringify([
+        { workspaceId: 'by-name', secretId: 'prolific/webhook' },
+        { workspaceId: 'by-arn', secretId: `${ACCOUNT_ARN_PREFIX}prolific/other-webhook-XyZ789` },
+      ]),
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({
-          ROTATION_TARGETS: JSON.stringify([
-            { workspaceId: 'by-name', secretId: 'prolific/webhook' },
-            { workspaceId: 'by-arn', secretId: `${ACCOUNT_ARN_PREFIX}prolific/other-webhook-XyZ789` },
-          ]),
-          PROLIFIC_TOKEN_SECRET_ID: TOKEN_ARN,
-        }),
-      },
+      Environment: { Variables: Match.objectLike({ PROLIFIC_TOKEN_SECRET_ID: TOKEN_ARN }) },
     });
   });
 
@@ -203,12 +201,13 @@ describe('notifications and API options', () => {
     }
   });
 
-  it('passes a custom Prolific API base URL, metrics namespace and service name to the function', () => {
+  it('passes a custom Prolific API base URL, metrics namespace, service name and concurrency to the function', () => {
     const { template } = synthesizeConstruct({
       workspaces: [{ workspaceId: 'ws-a' }],
       prolificApiBaseUrl: 'http://127.0.0.1:8080',
       metricsNamespace: 'Custom',
       serviceName: 'custom-service',
+      concurrency: 3,
     });
 
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -217,15 +216,14 @@ describe('notifications and API options', () => {
           PROLIFIC_API_BASE_URL: 'http://127.0.0.1:8080',
           POWERTOOLS_METRICS_NAMESPACE: 'Custom',
           POWERTOOLS_SERVICE_NAME: 'custom-service',
+          ROTATION_CONCURRENCY: '3',
         }),
       },
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'Custom',
-      Dimensions: [
-        { Name: 'service', Value: 'custom-service' },
-        { Name: 'workspace_id', Value: 'ws-a' },
-      ],
+      MetricName: 'SecondsSinceLastRotation',
+      Dimensions: [{ Name: 'service', Value: 'custom-service' }],
     });
   });
 });
@@ -241,8 +239,11 @@ describe('the dashboard', () => {
 
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'prolific-rotation' });
     expect(construct.dashboard).toBeDefined();
-    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody);
-    expect(body).toContain('\\"Custom\\",\\"RotationSucceeded\\",\\"service\\",\\"custom-service\\",\\"workspace_id\\",\\"ws-a\\"');
+    const { expressions, metrics } = graphedLines(dashboardWidgets(template));
+    expect(expressions).toContain(
+      `SUM(SEARCH('{"Custom",service,workspace_id} MetricName="RotationSucceeded" service="custom-service"', 'Sum', 86400))`,
+    );
+    expect(metrics).toContain('Custom/SecondsSinceLastRotation/service=custom-service');
   });
 });
 
@@ -354,16 +355,13 @@ describe('grantReadFor', () => {
 });
 
 describe('validation of props', () => {
-  const maxTargets = Math.floor((15 * 60 * 1000 - INVOCATION_OVERHEAD_MS) / TARGET_TIME_BUDGET_MS);
   const targets = (count: number) => Array.from({ length: count }, (_, index) => ({ workspaceId: `ws-${index}` }));
 
   it.each<[string, Partial<ProlificWebhookSecretRotationProps>, RegExp]>([
     ['no target', { workspaces: [] }, /workspaces must name at least one Prolific workspace/],
-    [
-      'more targets than fit in 15 minutes',
-      { workspaces: targets(maxTargets + 1) },
-      new RegExp(`workspaces: at most ${maxTargets} workspaces fit in Lambda's 15-minute timeout, got ${maxTargets + 1}`),
-    ],
+    ['a concurrency of 0', { concurrency: 0 }, /concurrency must be a whole number from 1 to 50 known at synthesis, got 0/],
+    ['a concurrency above 50', { concurrency: 51 }, /concurrency must be a whole number from 1 to 50/],
+    ['a fractional concurrency', { concurrency: 2.5 }, /concurrency must be a whole number from 1 to 50/],
     ['a malformed workspace id', { workspaces: [{ workspaceId: 'ws a' }] }, /workspaces: workspaceId must be 1 to 128/],
     ['a workspace listed twice', { workspaces: [{ workspaceId: 'ws-a' }, { workspaceId: 'ws-a' }] }, /"ws-a" is listed twice/],
     ['a one-time schedule', { schedule: ScheduleExpression.at(new Date('2030-01-01T00:00:00Z')) }, /schedule must be a recurring/],
@@ -402,16 +400,6 @@ describe('validation of props', () => {
     ).not.toThrow();
   });
 
-  it('accepts the largest number of targets that fits, with a timeout within 15 minutes', () => {
-    const { template } = synthesizeConstruct({ workspaces: targets(maxTargets) });
-
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Timeout: Math.ceil((INVOCATION_OVERHEAD_MS + maxTargets * TARGET_TIME_BUDGET_MS) / 1000),
-    });
-    const timeout = Object.values(template.findResources('AWS::Lambda::Function'))[0]?.Properties.Timeout as number;
-    expect(timeout).toBeLessThanOrEqual(900);
-  });
-
   it('rejects a secret and an encryption key on the same target', () => {
     const stack = new Stack(testApp(), 'InvalidStack', { env: TEST_ENV });
     const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Existing', 'prolific/webhook');
@@ -420,6 +408,21 @@ describe('validation of props', () => {
     expect(
       () => new ProlificWebhookSecretRotation(stack, 'Rotation', { workspaces: [{ workspaceId: 'ws-a', secret, encryptionKey }] }),
     ).toThrow(/"ws-a" has both secret and encryptionKey/);
+  });
+});
+
+describe('console test events', () => {
+  it('are left out by default', () => {
+    const { template } = synthesizeConstruct({ workspaces: [{ workspaceId: 'ws-a' }] });
+
+    template.resourceCountIs('AWS::EventSchemas::Schema', 0);
+  });
+
+  it('are deployed with testEvents: one schema in the registry the Lambda console reads', () => {
+    const { template } = synthesizeConstruct({ workspaces: [{ workspaceId: 'ws-a' }], testEvents: true });
+
+    template.resourceCountIs('AWS::EventSchemas::Schema', 1);
+    template.hasResourceProperties('AWS::EventSchemas::Schema', { RegistryName: 'lambda-testevent-schemas' });
   });
 });
 

@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HEARTBEAT_EVENT, METRIC_NAMES, ROTATION_EVENT } from '../../lambda/contract.js';
 import type { ProlificWebhookSecretRotationStack } from '../../infra/rotation-stack.js';
+import { dashboardWidgets, graphedLines } from './dashboard.js';
 import { buildStack, refTo, testApp } from './synth.js';
 
 const WORKSPACES = ['ws-a', 'ws-b'];
@@ -129,7 +130,9 @@ describe('the condition alarms', () => {
 });
 
 describe('the dashboard', () => {
-  const body = () => JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody);
+  const widgets = () => dashboardWidgets(template);
+  const search = (metricName: string, statistic: string) =>
+    `SEARCH('{"ProlificWebhookSecretRotation",service,workspace_id} MetricName="${metricName}" service="prolific-webhook-secret-rotation"', '${statistic}', 86400)`;
 
   it('is one dashboard with a generated name', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -137,34 +140,50 @@ describe('the dashboard', () => {
   });
 
   it.each([
-    METRIC_NAMES.secondsSinceLastRotation,
-    METRIC_NAMES.rotationSucceeded,
-    METRIC_NAMES.targetFailed,
-    METRIC_NAMES.driftHealed,
-    METRIC_NAMES.deliveriesFailedSinceRotation,
-    METRIC_NAMES.subscriptionsDisabled,
-  ])('graphs %s for each workspace', (metricName) => {
-    for (const workspaceId of WORKSPACES) {
-      expect(body()).toContain(`\\"${metricName}\\",\\"service\\",\\"prolific-webhook-secret-rotation\\",\\"workspace_id\\",\\"${workspaceId}\\"`);
-    }
+    [METRIC_NAMES.secondsSinceLastRotation, 'Maximum', 'MAX'],
+    [METRIC_NAMES.targetFailed, 'Sum', 'SUM'],
+    [METRIC_NAMES.driftHealed, 'Sum', 'SUM'],
+    [METRIC_NAMES.deliveriesFailedSinceRotation, 'Maximum', 'MAX'],
+    [METRIC_NAMES.subscriptionsDisabled, 'Maximum', 'MAX'],
+    [METRIC_NAMES.deliveryHealthUnknown, 'Maximum', 'MAX'],
+  ])('graphs the 10 workspaces with the largest %s, found by a SEARCH', (metricName, statistic, order) => {
+    expect(graphedLines(widgets()).expressions.join('\n')).toContain(`SORT(${search(metricName, statistic)}, ${order}, DESC, 10)`);
   });
 
-  it('shows the age of the current secret in days', () => {
-    expect(body()).toContain('age0 / 86400');
-    expect(body()).toContain('age1 / 86400');
+  it.each([METRIC_NAMES.rotationSucceeded, METRIC_NAMES.targetFailed])('graphs %s summed over every workspace', (metricName) => {
+    expect(graphedLines(widgets()).expressions).toContain(`SUM(${search(metricName, 'Sum')})`);
+  });
+
+  it('graphs heals over every workspace from the service-wide metric', () => {
+    expect(graphedLines(widgets()).metrics).toContain('ProlificWebhookSecretRotation/DriftHealed/service=prolific-webhook-secret-rotation');
+  });
+
+  it('shows the age of the current secret in days: the oldest of all (what the staleness alarm watches) and the 10 oldest', () => {
+    const { expressions, metrics } = graphedLines(widgets());
+
+    expect(metrics).toContain('ProlificWebhookSecretRotation/SecondsSinceLastRotation/service=prolific-webhook-secret-rotation');
+    expect(expressions).toContain('oldest / 86400');
+    expect(expressions).toContain(`SORT(${search(METRIC_NAMES.secondsSinceLastRotation, 'Maximum')}, MAX, DESC, 10) / 86400`);
+  });
+
+  it('labels each line a SEARCH finds with its workspace, and names no workspace itself', () => {
+    const labels = widgets()
+      .flatMap((widget) => widget.properties.metrics ?? [])
+      .map((entry) => entry[entry.length - 1] as { expression?: string; label?: string })
+      .filter((options) => options.expression?.startsWith('SORT('))
+      .map((options) => options.label);
+
+    expect(new Set(labels)).toEqual(new Set(["${PROP('Dim.workspace_id')}"]));
+    expect(JSON.stringify(widgets())).not.toMatch(/ws-a|ws-b/);
   });
 
   it('keeps to one graph per metric, whatever the number of workspaces, and one alarm status widget', () => {
-    const widgets = body().match(/\\"type\\":\\"(metric|alarm)\\"/g) ?? [];
-    expect(widgets.filter((widget) => widget.includes('metric'))).toHaveLength(7);
-    expect(widgets.filter((widget) => widget.includes('alarm'))).toHaveLength(1);
+    expect(widgets().map((widget) => widget.type)).toEqual(['alarm', ...Array<string>(7).fill('metric')]);
   });
 
   it("shows the state of every one of the construct's alarms", () => {
     const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarmIds).toHaveLength(stack.rotation.alarms.length);
-    for (const alarmId of alarmIds) {
-      expect(body()).toContain(`{"Fn::GetAtt":["${alarmId}","Arn"]}`);
-    }
+    expect(widgets()[0]?.properties.alarms).toEqual(alarmIds.map((alarmId) => `\${${alarmId}.Arn}`));
   });
 });

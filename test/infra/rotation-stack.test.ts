@@ -1,17 +1,12 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  API_TOKEN_PLACEHOLDER,
-  HEARTBEAT_EVENT,
-  INVOCATION_OVERHEAD_MS,
-  TARGET_SECRET_PLACEHOLDER,
-  TARGET_TIME_BUDGET_MS,
-} from '../../lambda/contract.js';
+import { API_TOKEN_PLACEHOLDER, HEARTBEAT_EVENT, TARGET_SECRET_PLACEHOLDER } from '../../lambda/contract.js';
 import type { ProlificWebhookSecretRotationStack } from '../../infra/rotation-stack.js';
 import { buildStack, getAtt, logicalIdAt, refTo, testApp } from './synth.js';
 
 const WORKSPACES = ['ws-a', 'ws-b'];
 const TWO_MONTHS_IN_SECONDS = 60 * 24 * 60 * 60;
+const TARGETS_PATH = '/ProlificWebhookSecretRotation/Rotation/rotation-targets';
 
 let stack: ProlificWebhookSecretRotationStack;
 let template: Template;
@@ -42,17 +37,16 @@ describe('the rotation function', () => {
     });
   });
 
-  it('has a timeout covering the retry budget of every target', () => {
-    const expectedSeconds = Math.ceil((INVOCATION_OVERHEAD_MS + WORKSPACES.length * TARGET_TIME_BUDGET_MS) / 1000);
-
-    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: expectedSeconds });
+  it('has a timeout of 15 s plus 75 s for each round of 10 workspaces at once: 90 s for two', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 90 });
   });
 
-  it('is never retried by Lambda and sends failed async invocations to its dead-letter queue', () => {
+  it('is never retried by Lambda, keeps a waiting scheduled run 6 hours, and sends failed async invocations to its dead-letter queue', () => {
     template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: refTo(stack, 'Rotation/Function'),
       MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 6 * 60 * 60,
       DestinationConfig: { OnFailure: { Destination: functionDlq() } },
     });
   });
@@ -64,22 +58,12 @@ describe('the rotation function', () => {
     });
   });
 
-  it('is configured with secret ARNs and workspace ids only', () => {
+  it('is configured with the path of its targets, its concurrency and ARNs, never a value', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectEquals({
-          ROTATION_TARGETS: {
-            'Fn::Join': [
-              '',
-              [
-                '[{"workspaceId":"ws-a","secretId":"',
-                secretRef('ws-a'),
-                '"},{"workspaceId":"ws-b","secretId":"',
-                secretRef('ws-b'),
-                '"}]',
-              ],
-            ],
-          },
+          ROTATION_TARGETS_PARAMETER_PATH: TARGETS_PATH,
+          ROTATION_CONCURRENCY: '10',
           PROLIFIC_TOKEN_SECRET_ID: tokenRef(),
           PROLIFIC_API_BASE_URL: 'https://api.prolific.com',
           POWERTOOLS_SERVICE_NAME: 'prolific-webhook-secret-rotation',
@@ -87,6 +71,28 @@ describe('the rotation function', () => {
         }),
       },
     });
+  });
+});
+
+describe('the target list in Parameter Store', () => {
+  it('is one standard String parameter under the path, holding workspace ids and secret ARNs in order', () => {
+    template.resourceCountIs('AWS::SSM::Parameter', 1);
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `${TARGETS_PATH}/000`,
+      Type: 'String',
+      Tier: 'Standard',
+      Value: {
+        'Fn::Join': [
+          '',
+          ['[{"workspaceId":"ws-a","secretId":"', secretRef('ws-a'), '"},{"workspaceId":"ws-b","secretId":"', secretRef('ws-b'), '"}]'],
+        ],
+      },
+    });
+  });
+
+  it('exists before the function, which reads it when it starts', () => {
+    const functionResource = template.toJSON().Resources[logicalIdAt(stack, 'Rotation/Function')];
+    expect(functionResource.DependsOn).toContain(logicalIdAt(stack, 'Rotation/RotationTargets000'));
   });
 });
 
@@ -134,7 +140,7 @@ describe('the schedules', () => {
     });
   });
 
-  it('send the daily heartbeat event the staleness alarms rely on (pinned to {"action":"sync"} in rotation-monitoring)', () => {
+  it('send the daily heartbeat event the staleness alarm relies on (pinned to {"action":"sync"} in rotation-monitoring)', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 day)',
@@ -187,7 +193,7 @@ describe('the schedules', () => {
 });
 
 describe('the function role', () => {
-  it('holds exactly: its log group, its dead-letter queue, the target secrets, the token secret and its event', () => {
+  it('holds exactly: its log group, its dead-letter queue, the target secrets, the token secret, its targets and its event', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [refTo(stack, 'Rotation/FunctionRole')],
       PolicyDocument: {
@@ -218,6 +224,13 @@ describe('the function role', () => {
             Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
             Effect: 'Allow',
             Resource: tokenRef(),
+          }),
+          // GetParametersByPath is authorized on the path alone, not on the parameters it returns.
+          Match.objectEquals({
+            Sid: 'ReadRotationTargets',
+            Action: 'ssm:GetParametersByPath',
+            Effect: 'Allow',
+            Resource: `arn:aws:ssm:eu-west-2:123456789012:parameter${TARGETS_PATH}`,
           }),
           Match.objectEquals({
             Sid: 'PutRotationEvents',
@@ -328,14 +341,11 @@ describe('the alarms', () => {
     });
   });
 
-  it.each(WORKSPACES)('alarm when %s was not rotated within twice the interval, missing data breaching', (workspaceId) => {
+  it('alarm when the oldest secret of all was not rotated within twice the interval, missing data breaching', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ProlificWebhookSecretRotation',
       MetricName: 'SecondsSinceLastRotation',
-      Dimensions: [
-        { Name: 'service', Value: 'prolific-webhook-secret-rotation' },
-        { Name: 'workspace_id', Value: workspaceId },
-      ],
+      Dimensions: [{ Name: 'service', Value: 'prolific-webhook-secret-rotation' }],
       Statistic: 'Maximum',
       Period: 86400,
       EvaluationPeriods: 2,
@@ -347,8 +357,8 @@ describe('the alarms', () => {
     });
   });
 
-  it('are the four operational alarms, six condition alarms and one staleness alarm per workspace, nothing else', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 6 + WORKSPACES.length);
+  it('are the four operational alarms, six condition alarms and one staleness alarm, nothing else', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 6 + 1);
   });
 
   it('item 3: one alarm fires when any workspace had no version labelled AWSCURRENT', () => {
@@ -446,12 +456,13 @@ describe('item 16: the placeholders', () => {
 });
 
 describe('the stack outputs', () => {
-  it('name the secrets, the function and the topic, and never a value', () => {
+  it('name the secrets, the function, the topic and the targets\' path, and never a value', () => {
     const outputs = template.findOutputs('*');
 
     expect(Object.keys(outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'ApiTokenSecretArn', 'FunctionName', 'SecretArnwsa', 'SecretArnwsb'].sort(),
+      ['AlarmTopicArn', 'ApiTokenSecretArn', 'FunctionName', 'SecretArnwsa', 'SecretArnwsb', 'TargetsParameterPath'].sort(),
     );
+    expect(outputs['TargetsParameterPath']?.Value).toBe(TARGETS_PATH);
     expect(outputs['SecretArnwsa']?.Value).toEqual(secretRef('ws-a'));
     expect(outputs['SecretArnwsb']?.Value).toEqual(secretRef('ws-b'));
     expect(outputs['ApiTokenSecretArn']?.Value).toEqual(tokenRef());
@@ -495,8 +506,7 @@ describe('adopted secrets from context', () => {
   it('item 14: tells the function which workspaces store the bare value', () => {
     const adopted = Template.fromStack(buildStack(testApp({ workspaces: 'ws-a=prolific/bare,ws-b', secretFormats: 'ws-a=plain' })));
 
-    const variables = Object.values(adopted.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment.Variables;
-    const targets = JSON.stringify(variables.ROTATION_TARGETS);
+    const targets = JSON.stringify(Object.values(adopted.findResources('AWS::SSM::Parameter'))[0]?.Properties.Value);
     expect(targets).toContain('\\"workspaceId\\":\\"ws-a\\",\\"secretId\\":\\"prolific/bare\\",\\"format\\":\\"plain\\"');
     expect(targets).not.toMatch(/ws-b[^}]*format/);
   });

@@ -24,6 +24,8 @@ describe('readStackSettings', () => {
       tokenSecretKeyArn: undefined,
       alarmEmail: undefined,
       exampleReceiver: false,
+      concurrency: undefined,
+      testEvents: false,
     });
   });
 
@@ -37,6 +39,8 @@ describe('readStackSettings', () => {
       tokenSecret: TOKEN_ARN,
       alarmEmail: 'ops@example.com',
       exampleReceiver: 'true',
+      concurrency: '25',
+      testEvents: 'true',
     });
 
     expect(settings).toEqual({
@@ -53,6 +57,8 @@ describe('readStackSettings', () => {
       tokenSecretKeyArn: undefined,
       alarmEmail: 'ops@example.com',
       exampleReceiver: true,
+      concurrency: 25,
+      testEvents: true,
     });
   });
 
@@ -78,12 +84,21 @@ describe('readStackSettings', () => {
   });
 
   it('reads cdk.json values (arrays, booleans, numbers)', () => {
-    const settings = settingsFrom({ workspaces: ['ws-a', 'ws-b'], scheduleEnabled: true, stalenessThresholdDays: 10, exampleReceiver: false });
+    const settings = settingsFrom({
+      workspaces: ['ws-a', 'ws-b'],
+      scheduleEnabled: true,
+      stalenessThresholdDays: 10,
+      exampleReceiver: false,
+      concurrency: 50,
+      testEvents: false,
+    });
 
     expect(settings.workspaces).toEqual([{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }]);
     expect(settings.scheduleEnabled).toBe(true);
     expect(settings.exampleReceiver).toBe(false);
     expect(settings.stalenessThresholdDays).toBe(10);
+    expect(settings.concurrency).toBe(50);
+    expect(settings.testEvents).toBe(false);
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
@@ -105,6 +120,10 @@ describe('readStackSettings', () => {
     ['an unknown time zone', { timeZone: 'Mars/Olympus' }, /Context key "timeZone" must be an IANA time zone/],
     ['a non-boolean scheduleEnabled', { scheduleEnabled: 'yes' }, /Context key "scheduleEnabled" must be true or false/],
     ['a non-boolean exampleReceiver', { exampleReceiver: 'on' }, /Context key "exampleReceiver" must be true or false, got "on"/],
+    ['a non-boolean testEvents', { testEvents: 'yes' }, /Context key "testEvents" must be true or false, got "yes"/],
+    ['a zero concurrency', { concurrency: '0' }, /Context key "concurrency" must be a positive number, got "0"/],
+    ['a concurrency above 50', { concurrency: '51' }, /Context key "concurrency" must be a whole number from 1 to 50, got "51"/],
+    ['a fractional concurrency', { concurrency: 2.5 }, /Context key "concurrency" must be a whole number from 1 to 50, got 2.5/],
     ['a zero staleness threshold', { stalenessThresholdDays: '0' }, /Context key "stalenessThresholdDays" must be a positive number/],
     ['a non-numeric staleness threshold', { stalenessThresholdDays: 'soon' }, /must be a positive number/],
     ['a token secret with spaces', { tokenSecret: 'my token' }, /Context key "tokenSecret" must be a secret name or a complete secret ARN/],

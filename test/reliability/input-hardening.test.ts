@@ -31,21 +31,24 @@ const HOSTILE_EVENTS: readonly [string, unknown, RegExp][] = [
   ['a number', 42, NOT_AN_OBJECT],
   ['a boolean', true, NOT_AN_OBJECT],
   // Oversized
-  ['a 5 kB workspace id', { action: 'rotate', workspaceId: 'a'.repeat(5_000) }, /^The event is larger than 4096 bytes/],
-  ['a 1 MB event', { action: 'rotate', dryRun: false, padding: 'x'.repeat(1_000_000) }, /^The event is larger than 4096 bytes/],
+  ['a 9 kB workspace id', { action: 'rotate', workspaceId: 'a'.repeat(9_000) }, /^The event is larger than 8192 bytes/],
+  ['a 1 MB event', { action: 'rotate', dryRun: false, padding: 'x'.repeat(1_000_000) }, /^The event is larger than 8192 bytes/],
   ['an array of 100 000 events', Array.from({ length: 100_000 }, () => ({ action: 'rotate' })), /^The event must be a JSON object/],
   // Deeply nested
-  ['an action nested 100 000 arrays deep', { action: nested(100_000, 'rotate') }, /^The event is larger than 4096 bytes/],
+  ['an action nested 100 000 arrays deep', { action: nested(100_000, 'rotate') }, /^The event is larger than 8192 bytes/],
   ['a workspace id nested 1 000 arrays deep', { action: 'sync', workspaceId: nested(1_000, WORKSPACE) }, NOT_A_WORKSPACE_ID],
   ['a dryRun nested 100 objects deep', { dryRun: JSON.parse(`${'{"a":'.repeat(100)}true${'}'.repeat(100)}`) }, /^Field "dryRun" must be true or false; got \{"a":\{"a":/],
   // Prototype-polluting keys (as JSON.parse builds them: own properties, as Lambda's runtime would)
-  ['a top-level __proto__', JSON.parse('{"__proto__": {"action": "rotate", "polluted": true}}'), /^Field "__proto__" is not allowed; allowed fields: action, workspaceId, dryRun/],
+  ['a top-level __proto__', JSON.parse('{"__proto__": {"action": "rotate", "polluted": true}}'), /^Field "__proto__" is not allowed; allowed fields: action, workspaceId, workspaceIds, dryRun/],
   ['a top-level constructor.prototype', JSON.parse('{"constructor": {"prototype": {"polluted": true}}}'), /^Field "constructor" is not allowed/],
   ['a __proto__ next to a valid action', JSON.parse('{"action": "rotate", "__proto__": {"polluted": true}}'), /^Field "__proto__" is not allowed/],
   ['a __proto__ inside workspaceId', JSON.parse('{"action": "sync", "workspaceId": {"__proto__": {"polluted": true}}}'), NOT_A_WORKSPACE_ID],
   ['"__proto__" as the action', { action: '__proto__' }, /^Field "action" must be one of rotate, sync, status; got "__proto__"/],
   ['"constructor" as the action', { action: 'constructor' }, /^Field "action" must be one of rotate, sync, status; got "constructor"/],
   ['"__proto__" as the workspace id', { action: 'sync', workspaceId: '__proto__' }, /^Field "workspaceId" names __proto__, which is not configured/],
+  ['workspaceIds as a string', { action: 'sync', workspaceIds: 'ws' }, /^Field "workspaceIds" must be a non-empty array of workspace ids/],
+  ['a __proto__ inside workspaceIds', JSON.parse('{"action": "sync", "workspaceIds": [{"__proto__": {"polluted": true}}]}'), /^Field "workspaceIds\[0\]" must be a Prolific workspace id/],
+  ['100 000 workspaceIds', { action: 'sync', workspaceIds: Array.from({ length: 100_000 }, () => 'a') }, /^The event is larger than 8192 bytes/],
   ['a __proto__ in a native rotation event', JSON.parse('{"Step": "createSecret", "__proto__": {"polluted": true}}'), /^Field "__proto__" is not allowed; allowed fields: Step, SecretId/],
   ['"constructor" as the native Step', { Step: 'constructor' }, /^Field "Step" must be one of createSecret, setSecret, testSecret, finishSecret; got "constructor"/],
   // Workspace ids that are not strings
