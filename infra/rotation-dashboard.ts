@@ -36,8 +36,8 @@ export function createRotationDashboard(scope: Construct, options: RotationDashb
   // The workspaces with the largest values of the day (SORT's MAX or SUM over the range), one line each.
   const top = (metricName: string, statistic: string, order: 'MAX' | 'SUM', scale = '') =>
     expression(`SORT(${search(metricName, statistic)}, ${order}, DESC, ${WORKSPACES_PER_GRAPH})${scale}`, WORKSPACE_LABEL);
-  // RotationSucceeded and TargetFailed are emitted by workspace only: their sum over the workspaces SEARCH finds.
-  const total = (metricName: string) => expression(`SUM(${search(metricName, cloudwatch.Stats.SUM)})`, ALL_WORKSPACES);
+  // Every workspace together: the function emits each count once more without the workspace dimension.
+  const total = (metricName: string) => serviceWideMetric(options, metricName, cloudwatch.Stats.SUM).with({ label: ALL_WORKSPACES });
   const graph = (title: string, metrics: cloudwatch.IMetric[], axisLabel = 'Count') =>
     new cloudwatch.GraphWidget({
       title,
@@ -78,7 +78,7 @@ export function createRotationDashboard(scope: Construct, options: RotationDashb
           top(METRIC_NAMES.targetFailed, cloudwatch.Stats.SUM, 'SUM'),
         ]),
         graph(`Secrets healed from Prolific (changed outside the schedule): all, and the ${WORKSPACES_PER_GRAPH} workspaces with most`, [
-          serviceWideMetric(options, METRIC_NAMES.driftHealed, cloudwatch.Stats.SUM).with({ label: ALL_WORKSPACES }),
+          total(METRIC_NAMES.driftHealed),
           top(METRIC_NAMES.driftHealed, cloudwatch.Stats.SUM, 'SUM'),
         ]),
       ],

@@ -37,8 +37,9 @@ export function logTargetResult(logger: Logger, result: TargetResult): void {
  */
 export function emitTargetMetrics(metrics: Metrics, result: TargetResult, now: Date): void {
   metrics.addDimension(WORKSPACE_DIMENSION, result.workspaceId);
-  if (result.outcome === 'rotated' || result.outcome === 'resumed') metrics.addMetric(METRIC_NAMES.rotationSucceeded, MetricUnit.Count, 1);
-  if (result.outcome === 'failed') metrics.addMetric(METRIC_NAMES.targetFailed, MetricUnit.Count, 1);
+  // Service-wide too, so the dashboard's totals need no SEARCH over the workspaces (which stops at 500 of them).
+  if (result.outcome === 'rotated' || result.outcome === 'resumed') emitCondition(metrics, METRIC_NAMES.rotationSucceeded, 1);
+  if (result.outcome === 'failed') emitCondition(metrics, METRIC_NAMES.targetFailed, 1);
   if (result.currentMissing) emitCondition(metrics, METRIC_NAMES.currentVersionMissing, 1);
   if (result.driftHealed) emitCondition(metrics, METRIC_NAMES.driftHealed, 1);
   if (result.deliveries !== undefined) {
