@@ -1,12 +1,8 @@
-// The command line in a process of its own, as a person runs it. cli/main.ts and everything it imports are
-// bundled once with esbuild into one ESM file that every run starts with plain `node`: through
-// `node --import tsx` each run took three times as long to start (tsx's loader hooks on hundreds of modules).
+// The command line in a process of its own, as a person runs it: cli/main.ts and everything it imports,
+// bundled once (test/support/bundled-script.ts), started with plain `node` for each run.
 // The shipped build (tsc, to dist/) is run as installed by test/cli/package.test.ts.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { build } from 'esbuild';
+import { bundleScript } from '../support/bundled-script.js';
 
 export interface CliRun {
   /** The exit status (null if a signal ended it). */
@@ -23,29 +19,8 @@ export interface CliProcesses {
 }
 
 export async function prepareCli(): Promise<CliProcesses> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'cli-bundle-'));
-  const script = path.join(directory, 'main.mjs');
-  try {
-    await build({
-      entryPoints: ['cli/main.ts'],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      mainFields: ['module', 'main'],
-      // Bundled CommonJS modules call require() for Node's built-ins; an ES module has none of its own.
-      banner: { js: "import { createRequire as cliRequire } from 'node:module'; const require = cliRequire(import.meta.url);" },
-      logLevel: 'silent',
-    });
-  } catch (error) {
-    await rm(directory, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    run: (args, env) => runOnce(script, args, env),
-    close: () => rm(directory, { recursive: true, force: true }),
-  };
+  const { script, close } = await bundleScript('cli/main.ts', 'cli-bundle-');
+  return { run: (args, env) => runOnce(script, args, env), close };
 }
 
 async function runOnce(script: string, args: readonly string[], env: Record<string, string>): Promise<CliRun> {

@@ -11,6 +11,19 @@ export const TEST_CREDENTIALS = { accessKeyId: 'AKIASTANDINEXAMPLE', secretAcces
 
 export type JsonObject = Record<string, unknown>;
 
+/**
+ * The environment for code that builds its own SDK client against a stand-in: the service's endpoint
+ * variable (`AWS_ENDPOINT_URL_SSM`, ...), the region and the test credentials.
+ */
+export function standInEnvironment(endpointVariable: string, endpoint: string): Record<string, string> {
+  return {
+    [endpointVariable]: endpoint,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+  };
+}
+
 /** An error answered to the caller as `{"__type", "message"}` with its HTTP status. */
 export class ServiceError extends Error {
   constructor(

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudFormationClient, type CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
-import { ACCOUNT_ID, asServiceError, clientError, listenOnLoopback, readBody, REGION, TEST_CREDENTIALS } from './aws-json.js';
+import { ACCOUNT_ID, asServiceError, clientError, listenOnLoopback, readBody, REGION, standInEnvironment, TEST_CREDENTIALS } from './aws-json.js';
 
 export interface StandInStack {
   readonly name: string;
@@ -76,12 +76,7 @@ export async function startCloudFormationStandIn(stacks: readonly StandInStack[]
       clients.push(client);
       return client;
     },
-    env: () => ({
-      AWS_ENDPOINT_URL_CLOUDFORMATION: endpoint,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    }),
+    env: () => standInEnvironment('AWS_ENDPOINT_URL_CLOUDFORMATION', endpoint),
     async close() {
       for (const client of clients) client.destroy();
       await closeServer();

@@ -15,6 +15,7 @@ import {
   REGION,
   sendJson,
   ServiceError,
+  standInEnvironment,
   TEST_CREDENTIALS,
   type JsonObject,
 } from './aws-json.js';
@@ -95,12 +96,7 @@ export async function startEventBridgeStandIn(): Promise<EventBridgeStandIn> {
       clients.push(client);
       return client;
     },
-    env: () => ({
-      AWS_ENDPOINT_URL_EVENTBRIDGE: endpoint,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    }),
+    env: () => standInEnvironment('AWS_ENDPOINT_URL_EVENTBRIDGE', endpoint),
     refuse(how, times = 1) {
       refusal = { how, times };
     },

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { InvocationOutcome } from '../support/invocation.js';
-import { ACCOUNT_ID, asServiceError, listenOnLoopback, readBody, REGION, ServiceError, TEST_CREDENTIALS, type JsonObject } from './aws-json.js';
+import { ACCOUNT_ID, asServiceError, listenOnLoopback, readBody, REGION, ServiceError, standInEnvironment, TEST_CREDENTIALS, type JsonObject } from './aws-json.js';
 
 export interface StandInFunction {
   readonly name: string;
@@ -127,12 +127,7 @@ export async function startLambdaStandIn(fn: StandInFunction): Promise<LambdaSta
       clients.push(client);
       return client;
     },
-    env: () => ({
-      AWS_ENDPOINT_URL_LAMBDA: endpoint,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    }),
+    env: () => standInEnvironment('AWS_ENDPOINT_URL_LAMBDA', endpoint),
     async close() {
       for (const client of clients) client.destroy();
       await closeServer();

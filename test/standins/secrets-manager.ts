@@ -20,6 +20,7 @@ import {
   REGION,
   sendJson,
   ServiceError,
+  standInEnvironment,
   TEST_CREDENTIALS,
   type JsonObject,
 } from './aws-json.js';
@@ -527,14 +528,7 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
       clients.push(client);
       return client;
     },
-    env() {
-      return {
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
-        AWS_REGION: REGION,
-        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      };
-    },
+    env: () => standInEnvironment('AWS_ENDPOINT_URL_SECRETS_MANAGER', endpoint),
     createSecret(name, secretString) {
       const firstVersion = secretString === undefined ? undefined : { versionId: randomUUID(), secretString };
       const secret = store.add({ name }, firstVersion);

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
-import { ACCOUNT_ID, asServiceError, clientError, listenOnLoopback, readBody, REGION, sendJson, ServiceError, TEST_CREDENTIALS, type JsonObject } from './aws-json.js';
+import { ACCOUNT_ID, asServiceError, clientError, listenOnLoopback, readBody, REGION, sendJson, ServiceError, standInEnvironment, TEST_CREDENTIALS, type JsonObject } from './aws-json.js';
 
 /** Parameter Store answers at most 10 parameters a page. */
 const MAX_PAGE = 10;
@@ -94,12 +94,7 @@ export async function startSsmStandIn(): Promise<SsmStandIn> {
       clients.push(client);
       return client;
     },
-    env: () => ({
-      AWS_ENDPOINT_URL_SSM: endpoint,
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    }),
+    env: () => standInEnvironment('AWS_ENDPOINT_URL_SSM', endpoint),
     denyReads(times = 1) {
       denials = times;
     },

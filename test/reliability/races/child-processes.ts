@@ -2,16 +2,11 @@
 // environments would run them: all spawned, all started at once once every one is ready, all awaited.
 //
 // invoke-child.ts, the handler and everything they import (the AWS SDK, Powertools) are bundled once
-// with esbuild into one ESM file, as the deployed function is, and every child runs that file with plain
-// `node`. Run through `node --import tsx` instead, every child loaded hundreds of modules through tsx's
-// loader hooks and took three times as long to start (0.6 s instead of 0.2 s on an idle machine); ten of
-// them at once on a loaded two-CPU machine outlasted their test's 30 s timeout.
+// (test/support/bundled-script.ts), as the deployed function is, and every child runs that file with plain
+// `node`: through tsx, ten children at once on a loaded two-CPU machine outlasted their test's 30 s timeout.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleScript } from '../../support/bundled-script.js';
 import type { ErrorSummary, InvocationOutcome } from '../../support/invocation.js';
 import { CHILD_EVENT_VARIABLE, CHILD_MARKER } from './child-protocol.js';
 
@@ -41,29 +36,8 @@ interface Child {
 
 /** Bundles invoke-child.ts into a temporary directory; close() deletes it. */
 export async function prepareChildProcesses(): Promise<ChildProcesses> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'reliability-child-'));
-  const script = path.join(directory, 'invoke-child.mjs');
-  try {
-    await build({
-      entryPoints: [CHILD_SOURCE],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      mainFields: ['module', 'main'],
-      // Bundled CommonJS modules call require() for Node's built-ins; an ES module has none of its own.
-      banner: { js: "import { createRequire as reliabilityChildRequire } from 'node:module'; const require = reliabilityChildRequire(import.meta.url);" },
-      logLevel: 'silent',
-    });
-  } catch (error) {
-    await rm(directory, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    invoke: (events, functionEnv) => invokeInChildren(script, events, functionEnv),
-    close: () => rm(directory, { recursive: true, force: true }),
-  };
+  const { script, close } = await bundleScript(CHILD_SOURCE, 'reliability-child-');
+  return { invoke: (events, functionEnv) => invokeInChildren(script, events, functionEnv), close };
 }
 
 async function invokeInChildren(script: string, events: readonly unknown[], functionEnv: Record<string, string>): Promise<ChildRun[]> {
