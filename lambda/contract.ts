@@ -178,10 +178,8 @@ export const MIN_TARGET_START_MS = REPORT_RESERVE_MS + MIN_PROLIFIC_CALL_MS + SE
 /** Start-up, reading the API token and writing the report, once per invocation. */
 export const INVOCATION_OVERHEAD_MS = 15_000;
 
-// Scale (infra)
-
 /**
- * The largest event the function accepts, as JSON. The construct sizes the batches its schedules send
- * (`{"action": ..., "workspaceIds": [...]}`) to fit, so `lambda/events.ts` should refuse by this same number.
+ * The largest event the function accepts, as JSON (`lambda/events.ts` refuses larger ones before looking
+ * inside). The construct sizes the batches its schedules send (`{"action": ..., "workspaceIds": [...]}`) to fit.
  */
 export const MAX_EVENT_BYTES = 8192;

@@ -241,8 +241,9 @@ describe('the dashboard', () => {
     expect(construct.dashboard).toBeDefined();
     const { expressions, metrics } = graphedLines(dashboardWidgets(template));
     expect(expressions).toContain(
-      `SUM(SEARCH('{"Custom",service,workspace_id} MetricName="RotationSucceeded" service="custom-service"', 'Sum', 86400))`,
+      `SORT(SEARCH('{"Custom",service,workspace_id} MetricName="TargetFailed" service="custom-service"', 'Sum', 86400), SUM, DESC, 10)`,
     );
+    expect(metrics).toContain('Custom/RotationSucceeded/service=custom-service');
     expect(metrics).toContain('Custom/SecondsSinceLastRotation/service=custom-service');
   });
 });
