@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The suites that `npm run reliability` runs (vitest.reliability.config.ts) and `npm test` leaves out:
@@ -18,9 +19,11 @@ export const RELIABILITY_SUITES = [
   'test/infra/example-receiver-bundle.test.ts',
   'test/lambda/receiver/package.test.ts',
   'test/cli/package.test.ts',
-  // Whole stacks of hundreds of workspaces, synthesized: the scale and the deployment limits.
+  // Whole stacks of hundreds of workspaces, synthesized: the scale, the deployment limits, and the app's
+  // one-line report of a limit.
   'test/infra/hundreds-of-workspaces.test.ts',
   'test/infra/deployment-limits.test.ts',
+  'test/infra/app.test.ts',
   // The command line end to end: a child process per scenario against the Lambda stand-in.
   'test/cli/cli.test.ts',
 ];
@@ -35,6 +38,18 @@ export const SHARED_TEST_OPTIONS = {
   },
 };
 
+/**
+ * vitest's own order (slowest first by its cache, else largest file first), with the type check, the longest
+ * single test but a small file, always first: on a fresh clone (CI) it would otherwise start last.
+ */
+class TypeCheckFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isTypeCheck = (file: TestSpecification) => file.moduleId.endsWith('test/typecheck.test.ts');
+    return [...sorted.filter(isTypeCheck), ...sorted.filter((file) => !isTypeCheck(file))];
+  }
+}
+
 // `npm test` (and a bare `npx vitest`): everything except the reliability suites.
 export default defineConfig({
   test: {
@@ -46,6 +61,7 @@ export default defineConfig({
     // vitest's default, one worker fewer than CPUs, is a single worker on two CPUs; two keep `npm test`
     // under a minute there.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: TypeCheckFirst },
     // Far above what any test needs on an idle machine, so that a loaded one cannot push a test past it.
     testTimeout: 120_000,
     hookTimeout: 180_000,

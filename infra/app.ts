@@ -19,6 +19,8 @@ try {
 } catch (error) {
   // A context value the person running `cdk` got wrong (read by the settings, or checked by the construct
   // or at synthesis): say which, in one line, without a stack trace to wade through.
-  console.error(`Cannot synthesize ${STACK_NAME}. ${error instanceof Error ? error.message : String(error)}`);
+  const message = error instanceof Error ? error.message : String(error);
+  // CDK's validation report at synthesis spans lines ("Validation failed with the following errors:", ...).
+  console.error(`Cannot synthesize ${STACK_NAME}. ${message.replace(/\s*\n\s*/g, ' ')}`);
   process.exit(1);
 }
