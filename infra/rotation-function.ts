@@ -70,7 +70,7 @@ export function createRotationFunction(scope: Construct, options: RotationFuncti
     timeout: options.timeout,
     role,
     logGroup,
-    environment: functionEnvironment(options, targets.path),
+    environment: functionEnvironment(options, targets),
     // One run at a time: a pending version is the lock, and Lambda must not start a second run.
     reservedConcurrentExecutions: 1,
     // A retry would rotate again; the next scheduled run (or a person) repairs a failed one.
@@ -91,9 +91,10 @@ export function createRotationFunction(scope: Construct, options: RotationFuncti
 }
 
 /** The variables `lambda/config.ts` reads. */
-function functionEnvironment(options: RotationFunctionOptions, targetsParameterPath: string): Record<string, string> {
+function functionEnvironment(options: RotationFunctionOptions, targets: TargetParameters): Record<string, string> {
   return {
-    [ENVIRONMENT.targetsParameterPath]: targetsParameterPath,
+    [ENVIRONMENT.targetsParameterPath]: targets.path,
+    [ENVIRONMENT.targetsVersion]: targets.version,
     [ENVIRONMENT.concurrency]: String(options.concurrency),
     [ENVIRONMENT.tokenSecretId]: secretIdOf(options.apiTokenSecret),
     [ENVIRONMENT.prolificApiBaseUrl]: options.prolificApiBaseUrl,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -19,6 +20,12 @@ export interface TargetEntry {
 export interface TargetParameters {
   readonly path: string;
   readonly parameters: readonly ssm.StringParameter[];
+  /**
+   * A fingerprint of the list: the same for the same list, another for any change (a workspace, its secret,
+   * its format, the order). The function's environment carries it, so that a new list reaches every
+   * execution environment (each reads the list once).
+   */
+  readonly version: string;
 }
 
 /** The most a standard-tier parameter holds (an advanced one holds more, and costs per parameter and month). */
@@ -63,8 +70,15 @@ export function createTargetParameters(scope: Construct, targets: readonly Targe
     const previous = parameters[index - 1];
     if (previous) parameter.node.addDependency(previous);
   });
-  return { path, parameters };
+  return { path, parameters, version: fingerprint(stack, targets) };
 }
+
+/** The list as CloudFormation will see it (a secret the stack creates by its logical id), hashed. */
+function fingerprint(stack: Stack, targets: readonly TargetEntry[]): string {
+  return createHash('sha256').update(JSON.stringify(stack.resolve(targets))).digest('hex').slice(0, FINGERPRINT_LENGTH);
+}
+
+const FINGERPRINT_LENGTH = 16;
 
 /** Lets the function list the parameters under `path` (GetParametersByPath is authorized on the path alone). */
 export function grantTargetsRead(fn: lambda.IFunction, path: string): void {

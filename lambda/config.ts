@@ -19,6 +19,8 @@ export interface RotationConfig {
   readonly prolificApiBaseUrl: string;
   /** How many targets an invocation works on at once. */
   readonly concurrency: number;
+  /** The fingerprint of the target list the construct wrote, when it set one. */
+  readonly targetsVersion?: string;
 }
 
 /** One String parameter that holds part of the target list (a JSON array). */
@@ -50,6 +52,7 @@ export function parseConfig(env: Environment, parameters?: readonly TargetParame
     tokenSecretId,
     prolificApiBaseUrl: parseBaseUrl(env[ENVIRONMENT.prolificApiBaseUrl]?.trim() || DEFAULT_PROLIFIC_API_BASE_URL),
     concurrency: parseConcurrency(env[ENVIRONMENT.concurrency]?.trim()),
+    ...(env[ENVIRONMENT.targetsVersion]?.trim() ? { targetsVersion: env[ENVIRONMENT.targetsVersion]?.trim() } : {}),
   };
 }
 

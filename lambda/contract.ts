@@ -12,6 +12,12 @@ export const ENVIRONMENT = {
    * hold a JSON array of targets (a Lambda environment holds 4 KB in all, too little for hundreds).
    */
   targetsParameterPath: 'ROTATION_TARGETS_PARAMETER_PATH',
+  /**
+   * A fingerprint of the target list the construct wrote to SSM. An execution environment reads the list
+   * once; a new list changes this, and with it the function's configuration, so Lambda starts new
+   * environments, which read the new one. Logged with each invocation.
+   */
+  targetsVersion: 'ROTATION_TARGETS_VERSION',
   /** How many workspaces one invocation works on at once (1 to MAX_CONCURRENCY). */
   concurrency: 'ROTATION_CONCURRENCY',
   /** Origin (and optional path prefix) of Prolific's API. */

@@ -51,7 +51,12 @@ export function planFor(request: RotationRequest): Plan {
 export async function runInvocation(plan: Plan, context: InvocationContext): Promise<RotationReport> {
   const { runtime, logger, metrics, now, msLeft } = context;
   const { action, dryRun, targets } = plan;
-  logger.info('Invocation started', { action, dry_run: dryRun, target_count: targets.length });
+  logger.info('Invocation started', {
+    action,
+    dry_run: dryRun,
+    target_count: targets.length,
+    ...(runtime.config.targetsVersion === undefined ? {} : { targets_version: runtime.config.targetsVersion }),
+  });
 
   // Without a token no target can start; each reports why, so the report still covers every workspace.
   const prolific = await runtime.prolificClients().catch((error: unknown) => ({ failure: error }));

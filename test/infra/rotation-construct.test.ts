@@ -228,6 +228,26 @@ describe('notifications and API options', () => {
   });
 });
 
+describe('ROTATION_TARGETS_VERSION', () => {
+  const versionOf = (workspaces: { workspaceId: string; format?: 'plain' }[]) => {
+    const { template } = synthesizeConstruct({ workspaces });
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ROTATION_TARGETS_VERSION: Match.anyValue() } } } }));
+    return fn?.['Properties'].Environment.Variables.ROTATION_TARGETS_VERSION as string;
+  };
+
+  // The function reads its target list from SSM once per execution environment. Without a change to its own
+  // configuration, a deployment that changed only the list would leave warm environments on the old one.
+  it('issue 10: changes with the target list, so a new list reaches every execution environment', () => {
+    const two = versionOf([{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }]);
+
+    expect(two).toMatch(/^[0-9a-f]{16}$/);
+    expect(versionOf([{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }])).toBe(two);
+    expect(versionOf([{ workspaceId: 'ws-a' }])).not.toBe(two);
+    expect(versionOf([{ workspaceId: 'ws-b' }, { workspaceId: 'ws-a' }])).not.toBe(two);
+    expect(versionOf([{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b', format: 'plain' }])).not.toBe(two);
+  });
+});
+
 describe('the dashboard', () => {
   it('takes the name it is given, and graphs the metrics in the custom namespace with the custom service', () => {
     const { construct, template } = synthesizeConstruct({

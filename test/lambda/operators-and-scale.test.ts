@@ -120,6 +120,14 @@ describe('issue 10 item 5: targets from SSM Parameter Store', () => {
     expect(report?.results).toHaveLength(WORKSPACES.length);
   });
 
+  it('logs the fingerprint of the target list the construct wrote with each invocation', async () => {
+    const h = await setUp({ targetsIn: 'parameters', env: { ROTATION_TARGETS_VERSION: '0123456789abcdef' } });
+
+    await h.invoke({ action: 'status' });
+
+    expect(h.logLines().find((line) => line['message'] === 'Invocation started')).toMatchObject({ targets_version: '0123456789abcdef' });
+  });
+
   it('refuses both ROTATION_TARGETS and ROTATION_TARGETS_PARAMETER_PATH, so there is one list of targets', async () => {
     const h = await setUp({ targetsIn: 'parameters', env: { ROTATION_TARGETS: '[]' } });
 
