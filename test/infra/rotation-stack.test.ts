@@ -58,11 +58,12 @@ describe('the rotation function', () => {
     });
   });
 
-  it('is configured with the path of its targets, its concurrency and ARNs, never a value', () => {
+  it('is configured with the path of its targets and their fingerprint, its concurrency and ARNs, never a value', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: Match.objectEquals({
           ROTATION_TARGETS_PARAMETER_PATH: TARGETS_PATH,
+          ROTATION_TARGETS_VERSION: Match.stringLikeRegexp('^[0-9a-f]{16}$'),
           ROTATION_CONCURRENCY: '10',
           PROLIFIC_TOKEN_SECRET_ID: tokenRef(),
           PROLIFIC_API_BASE_URL: 'https://api.prolific.com',
