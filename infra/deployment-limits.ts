@@ -1,6 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 
 /** CloudFormation's limit on the resources of one stack. */
 const MAX_STACK_RESOURCES = 500;
@@ -14,7 +14,7 @@ function stackResourceCount(scope: IConstruct): number {
 }
 
 /** What is wrong when the stack of `scope` holds more resources than CloudFormation allows; `advice` says what to do. */
-export function resourceLimitProblem(scope: IConstruct, advice: string): string | undefined {
+function resourceLimitProblem(scope: IConstruct, advice: string): string | undefined {
   const count = stackResourceCount(scope);
   if (count <= MAX_STACK_RESOURCES) return undefined;
   return `Stack ${Stack.of(scope).stackName} would hold ${count} resources; CloudFormation allows ${MAX_STACK_RESOURCES} in one stack. ${advice}`;
@@ -25,11 +25,37 @@ export function resourceLimitProblem(scope: IConstruct, advice: string): string 
  * what overflows the role's inline policy into managed policies (OverflowPolicy1, 2, ...) at synthesis, and
  * only warns past 10. `advice` says what to do.
  */
-export function managedPolicyLimitProblem(role: iam.Role, advice: string): string | undefined {
+function managedPolicyLimitProblem(role: iam.Role, advice: string): string | undefined {
   const count = role.node.children.filter((child) => child instanceof iam.ManagedPolicy).length;
   if (count <= MAX_MANAGED_POLICIES_PER_ROLE) return undefined;
   return (
     `Role ${role.node.path} needs ${count} managed policies for its permissions; IAM attaches at most ` +
     `${MAX_MANAGED_POLICIES_PER_ROLE} to a role without a quota increase. ${advice}`
   );
+}
+
+/**
+ * CloudFormation's 500 resources and IAM's 10 managed policies a role, for the rotation construct `scope`:
+ * checked now, so that what the construct adds fails at once with one clear line, and again at synthesis, when
+ * everything is in the stack (resources added after the construct, and the managed policies CDK splits an
+ * oversize policy into). `createdSecrets`: how many workspace secrets the construct creates.
+ */
+export function checkDeploymentLimits(scope: Construct, role: iam.Role, createdSecrets: number): void {
+  const split = 'split the workspaces across stacks (one construct each).';
+  const resourceAdvice =
+    createdSecrets === 0
+      ? `Leave out other resources, or ${split}`
+      : `The construct creates a secret for ${createdSecrets} of the workspaces: adopt existing secrets instead (the ` +
+        `workspace's "secret"; in the app, context "workspaces" with <workspace id>=<secret name or ARN>), or ${split}`;
+  const policyAdvice =
+    'The rotation function is granted each workspace secret (and each customer-managed KMS key) by ARN: share ' +
+    `KMS keys between secrets, adopt secrets with shorter names, or ${split}`;
+  const immediate = resourceLimitProblem(scope, resourceAdvice);
+  if (immediate !== undefined) throw new Error(immediate);
+  scope.node.addValidation({
+    validate: () =>
+      [resourceLimitProblem(scope, resourceAdvice), managedPolicyLimitProblem(role, policyAdvice)].filter(
+        (problem): problem is string => problem !== undefined,
+      ),
+  });
 }

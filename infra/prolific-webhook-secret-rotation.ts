@@ -20,7 +20,7 @@ import {
   WORKSPACE_ID_RULE,
   type SecretFormat,
 } from '../lambda/contract.js';
-import { managedPolicyLimitProblem, resourceLimitProblem } from './deployment-limits.js';
+import { checkDeploymentLimits } from './deployment-limits.js';
 import { planInvocations } from './invocation-plan.js';
 import {
   allowCloudWatchToPublish,
@@ -258,32 +258,7 @@ export class ProlificWebhookSecretRotation extends Construct {
     if (props.testEvents ?? DEFAULTS.testEvents) {
       createConsoleTestEvents(this, this.function, { workspaceIds: [...this.secrets.keys()] });
     }
-    this.checkDeploymentLimits(rotationFunction.role, props.workspaces.filter(({ secret }) => secret === undefined).length);
-  }
-
-  /**
-   * CloudFormation's 500 resources and IAM's 10 managed policies a role: checked now, so that what this
-   * construct adds fails at once with one clear line, and again at synthesis, when everything is in the stack
-   * (resources added after this construct, and the managed policies CDK splits an oversize policy into).
-   */
-  private checkDeploymentLimits(role: iam.Role, createdSecrets: number): void {
-    const split = 'split the workspaces across stacks (one construct each).';
-    const resourceAdvice =
-      createdSecrets === 0
-        ? `Leave out other resources, or ${split}`
-        : `The construct creates a secret for ${createdSecrets} of the workspaces: adopt existing secrets instead (the ` +
-          `workspace's "secret"; in the app, context "workspaces" with <workspace id>=<secret name or ARN>), or ${split}`;
-    const policyAdvice =
-      'The rotation function is granted each workspace secret (and each customer-managed KMS key) by ARN: share ' +
-      `KMS keys between secrets, adopt secrets with shorter names, or ${split}`;
-    const immediate = resourceLimitProblem(this, resourceAdvice);
-    if (immediate !== undefined) throw new Error(immediate);
-    this.node.addValidation({
-      validate: () =>
-        [resourceLimitProblem(this, resourceAdvice), managedPolicyLimitProblem(role, policyAdvice)].filter(
-          (problem): problem is string => problem !== undefined,
-        ),
-    });
+    checkDeploymentLimits(this, rotationFunction.role, props.workspaces.filter(({ secret }) => secret === undefined).length);
   }
 
   /** The secret of a configured workspace. */

@@ -39,6 +39,7 @@ export function parseConfig(env: Environment, parameters?: readonly TargetParame
   const path = targetsParameterPath(env);
   const targets = path === undefined ? parseTargets(required(env, ENVIRONMENT.targets)) : parseParameterTargets(path, parameters ?? []);
   const tokenSecretId = required(env, ENVIRONMENT.tokenSecretId);
+  const targetsVersion = optional(env, ENVIRONMENT.targetsVersion);
   // A run would store a webhook secret over the API token, and every later run would fail on the token.
   const tokenTarget = targets.find((target) => target.secretId === tokenSecretId);
   if (tokenTarget !== undefined) {
@@ -50,17 +51,17 @@ export function parseConfig(env: Environment, parameters?: readonly TargetParame
   return {
     targets,
     tokenSecretId,
-    prolificApiBaseUrl: parseBaseUrl(env[ENVIRONMENT.prolificApiBaseUrl]?.trim() || DEFAULT_PROLIFIC_API_BASE_URL),
-    concurrency: parseConcurrency(env[ENVIRONMENT.concurrency]?.trim()),
-    ...(env[ENVIRONMENT.targetsVersion]?.trim() ? { targetsVersion: env[ENVIRONMENT.targetsVersion]?.trim() } : {}),
+    prolificApiBaseUrl: parseBaseUrl(optional(env, ENVIRONMENT.prolificApiBaseUrl) ?? DEFAULT_PROLIFIC_API_BASE_URL),
+    concurrency: parseConcurrency(optional(env, ENVIRONMENT.concurrency)),
+    ...(targetsVersion === undefined ? {} : { targetsVersion }),
   };
 }
 
 /** Where the targets live when not in the environment itself: an SSM parameter path; undefined otherwise. */
 export function targetsParameterPath(env: Environment): string | undefined {
-  const path = env[ENVIRONMENT.targetsParameterPath]?.trim();
-  if (!path) return undefined;
-  if (env[ENVIRONMENT.targets]?.trim()) {
+  const path = optional(env, ENVIRONMENT.targetsParameterPath);
+  if (path === undefined) return undefined;
+  if (optional(env, ENVIRONMENT.targets) !== undefined) {
     throw new ConfigurationError(
       `Environment variables ${ENVIRONMENT.targets} and ${ENVIRONMENT.targetsParameterPath} are both set; set one, so there is one list of targets.`,
     );
@@ -73,10 +74,15 @@ export function targetsParameterPath(env: Environment): string | undefined {
 
 const PARAMETER_PATH = /^(\/[A-Za-z0-9_.-]+)+$/;
 
-function required(env: Readonly<Record<string, string | undefined>>, name: string): string {
-  const value = env[name]?.trim();
-  if (!value) throw new ConfigurationError(`Environment variable ${name} is required.`);
+function required(env: Environment, name: string): string {
+  const value = optional(env, name);
+  if (value === undefined) throw new ConfigurationError(`Environment variable ${name} is required.`);
   return value;
+}
+
+/** A variable's value without surrounding white space; undefined when unset or blank. */
+function optional(env: Environment, name: string): string | undefined {
+  return env[name]?.trim() || undefined;
 }
 
 const TARGETS_SHAPE = 'a JSON array like [{"workspaceId": "<Prolific workspace id>", "secretId": "<secret ARN or name>"}]';
@@ -149,7 +155,7 @@ function rejectDuplicates(values: string[], field: string, where: string): void 
 }
 
 function parseConcurrency(raw: string | undefined): number {
-  if (!raw) return DEFAULT_CONCURRENCY;
+  if (raw === undefined) return DEFAULT_CONCURRENCY;
   const concurrency = Number(raw);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
     throw new ConfigurationError(`Environment variable ${ENVIRONMENT.concurrency} must be a whole number from 1 to ${MAX_CONCURRENCY}; got ${JSON.stringify(raw)}.`);

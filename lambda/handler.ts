@@ -9,10 +9,10 @@ import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, ENVIRONMENT } from './
 import { describeError } from './errors.js';
 import { parseEvent } from './events.js';
 import { planFor, runInvocation } from './invocation.js';
-import type { RotationReport } from './report.js';
+import type { RotationReport } from './failure-report.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 
-export type { RotationReport } from './report.js';
+export type { RotationReport } from './failure-report.js';
 
 /** Everything the handler talks to; tests hand in stand-ins, Lambda uses the defaults. */
 export interface HandlerDependencies extends Partial<Omit<RuntimeOptions, 'env'>> {

@@ -8,7 +8,8 @@ import { METRIC_NAMES, MIN_TARGET_START_MS, TARGET_TIME_BUDGET_MS, WORKSPACE_DIM
 import { DeadlineError, describeError } from './errors.js';
 import type { RotationRequest } from './events.js';
 import { resolveTargets, type ResolvedTarget } from './identity.js';
-import { emitCondition, emitTargetMetrics, failureOf, logTargetResult, type RotationReport } from './report.js';
+import type { RotationReport } from './failure-report.js';
+import { emitCondition, emitTargetMetrics, failureOf, logTargetResult } from './report.js';
 import { announceRotation, changedCurrent, type ChangedResult } from './rotation-events.js';
 import { processNativeStep } from './rotation/native-steps.js';
 import { processTarget } from './rotation/protocol.js';

@@ -8,9 +8,6 @@ import { RotationFailedError } from './errors.js';
 import { REPORT_LINE_PREFIX, type RotationReport } from './failure-report.js';
 import type { TargetResult } from './rotation/types.js';
 
-export { reportFromErrorMessage, type RotationReport } from './failure-report.js';
-
-
 export function logTargetResult(logger: Logger, result: TargetResult): void {
   const attributes = {
     workspace_id: result.workspaceId,
@@ -63,7 +60,6 @@ export function emitCondition(metrics: Metrics, name: string, value: number, uni
   metrics.addMetric(name, unit, value);
   metrics.singleMetric().addMetric(name, unit, value);
 }
-
 
 /**
  * The error an invocation ends in when any target failed, after every target ran; undefined when none did.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RotationReport } from '../../lambda/report.js';
+import type { RotationReport } from '../../lambda/failure-report.js';
 import { startCloudFormationStandIn, type CloudFormationStandIn } from '../standins/cloudformation.js';
 import { startLambdaStandIn, type LambdaStandIn } from '../standins/lambda.js';
 import { startSsmStandIn, type SsmStandIn } from '../standins/ssm.js';

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TARGET_TIME_BUDGET_MS } from '../../lambda/contract.js';
 import { mapConcurrently } from '../../lambda/concurrency.js';
 import { targetClock } from '../../lambda/invocation.js';
-import { describeResult, reportFromErrorMessage } from '../../lambda/report.js';
+import { reportFromErrorMessage } from '../../lambda/failure-report.js';
+import { describeResult } from '../../lambda/report.js';
 import type { TargetResult } from '../../lambda/rotation/types.js';
 import { startHarness, TARGETS_PARAMETER_PATH, type Harness, type HarnessOptions } from '../support/harness.js';
 

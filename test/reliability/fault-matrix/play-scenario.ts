@@ -2,7 +2,7 @@
 // row's expectations the run did not meet. Shared by fault-matrix.test.ts and report.ts.
 import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { RotationReport } from '../../../lambda/handler.js';
-import { reportFromErrorMessage } from '../../../lambda/report.js';
+import { reportFromErrorMessage } from '../../../lambda/failure-report.js';
 import { versionIdFor } from '../../../lambda/rotation/stored-form.js';
 import type { TargetResult } from '../../../lambda/rotation/types.js';
 import { AWSCURRENT } from '../../../lambda/secrets/labels.js';
