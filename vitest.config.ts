@@ -14,16 +14,16 @@ export const RELIABILITY_SUITES = [
   // Slow as well, though not reliability checks: the shipped artifacts, built and run as their users get
   // them (the Lambda bundles from a synthesis with bundling; the receiver kit and the command line packed
   // and installed), and cdk-nag's rule packs over whole stacks (`cdk synth` runs them too).
-  'test/infra/artifact.test.ts',
-  'test/infra/compliance.test.ts',
-  'test/infra/example-receiver-bundle.test.ts',
-  'test/lambda/receiver/package.test.ts',
+  'test/infra/construct/artifact.test.ts',
+  'test/infra/app/compliance-checks.test.ts',
+  'test/infra/example-receiver/example-receiver-bundle.test.ts',
+  'test/lambda/receiver-kit/package.test.ts',
   'test/cli/package.test.ts',
   // Whole stacks of hundreds of workspaces, synthesized: the scale, the deployment limits, and the app's
   // one-line report of a limit.
-  'test/infra/hundreds-of-workspaces.test.ts',
-  'test/infra/deployment-limits.test.ts',
-  'test/infra/app.test.ts',
+  'test/infra/construct/hundreds-of-workspaces.test.ts',
+  'test/infra/construct/deployment-limits.test.ts',
+  'test/infra/app/app.test.ts',
   // The command line end to end: a child process per scenario against the Lambda stand-in.
   'test/cli/cli.test.ts',
 ];

@@ -11,8 +11,8 @@ import { gzipSync } from 'node:zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { bundledFunctionProps } from '../infra/bundled-function.js';
-import { cdkJsonContext } from '../test/infra/synth.js';
+import { bundledFunctionProps } from '../infra/construct/bundled-function.js';
+import { cdkJsonContext } from '../test/support/synth.js';
 import { compositionOf, type Composition, type Metafile } from './composition.js';
 
 export type ArtifactName = 'rotation' | 'baseline';
@@ -40,7 +40,7 @@ const NO_EXTERNALS = 'none';
 export function buildArtifacts(outdir: string): Record<ArtifactName, Artifact> {
   // cdk.json's feature flags, as `cdk synth` gives them (they decide which SDK packages stay external).
   const stack = new Stack(new App({ outdir, context: cdkJsonContext() }), 'Benchmark');
-  const rotationProps = bundledFunctionProps('lambda/handler.ts');
+  const rotationProps = bundledFunctionProps('lambda/rotation-function/handler.ts');
   return {
     rotation: build(stack, outdir, 'rotation', { ...rotationProps, bundling: { ...rotationProps.bundling, metafile: true } }),
     baseline: build(stack, outdir, 'baseline', {

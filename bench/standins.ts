@@ -1,14 +1,14 @@
-// The loopback stand-ins a benchmark run talks to (test/standins/: Prolific, Secrets Manager, EventBridge),
+// The loopback stand-ins a benchmark run talks to (local/standins/: Prolific, Secrets Manager, EventBridge),
 // set up as a deployed stack that has already synced once: each target secret holds Prolific's active
 // secret in the stored form, so a rotation is a plain rotation, with no heal first. Every HTTP request is
 // counted where it arrives, per service.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serialise } from '../lambda/rotation/stored-form.js';
-import { startEventBridgeStandIn } from '../test/standins/eventbridge.js';
-import { startProlificStandIn } from '../test/standins/prolific.js';
-import { startSecretsManagerStandIn } from '../test/standins/secrets-manager.js';
+import { serialise } from '../lambda/rotation-function/rotation/stored-form.js';
+import { startEventBridgeStandIn } from '../local/standins/eventbridge.js';
+import { startProlificStandIn } from '../local/standins/prolific.js';
+import { startSecretsManagerStandIn } from '../local/standins/secrets-manager.js';
 
 export interface HttpCalls {
   readonly prolific: number;

@@ -1,5 +1,5 @@
 // The command line's exit statuses and the two errors that end a run before it has a report to show.
-import type { RotationReport } from '../lambda/failure-report.js';
+import type { RotationReport } from '../lambda/contract/report.js';
 
 /** Exit statuses, as `--help` and docs/cli.md list them. */
 export const EXIT = {

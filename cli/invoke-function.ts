@@ -1,6 +1,6 @@
 // One synchronous invocation of the function: its answer, or the report a failed run carries in its error.
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { reportFromErrorMessage, type RotationReport } from '../lambda/failure-report.js';
+import { reportFromErrorMessage, type RotationReport } from '../lambda/contract/report.js';
 import { callAws } from './aws-errors.js';
 import { CouldNotRunError } from './errors.js';
 

@@ -1,5 +1,5 @@
 // One run of the command line: parse, find the function, invoke it, print, and say which exit status.
-import type { RotationReport } from '../lambda/failure-report.js';
+import type { RotationReport } from '../lambda/contract/report.js';
 import { createAwsClients, type AwsClients } from './aws-clients.js';
 import { configuredWorkspaces } from './configured-workspaces.js';
 import { CouldNotRunError, EXIT, UsageError } from './errors.js';

@@ -1,12 +1,12 @@
 // What the command line accepts: the help text (docs/cli.md holds it verbatim, a test keeps them equal)
 // and the arguments parsed into one command, or a UsageError saying what is wrong.
 import { parseArgs } from 'node:util';
-import { STACK_NAME, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../lambda/contract.js';
-import type { Action } from '../lambda/rotation/types.js';
+import { STACK_NAME, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../lambda/contract/contract.js';
+import type { Action } from '../lambda/rotation-function/rotation/types.js';
 import { UsageError } from './errors.js';
 
 export const COMMAND_NAME = 'prolific-webhook-secret-rotation';
-/** The stack infra/app.ts deploys, and the output rotation-stack.ts names the function by. */
+/** The stack infra/app/app.ts deploys, and the output rotation-stack.ts names the function by. */
 export const DEFAULT_STACK_NAME = STACK_NAME;
 export const DEFAULT_BATCH_SIZE = 25;
 /** 50 workspace ids of the longest kind (128 characters) still fit in the function's 8 KB event limit. */

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RotationReport } from '../../lambda/failure-report.js';
-import { startCloudFormationStandIn, type CloudFormationStandIn } from '../standins/cloudformation.js';
-import { startLambdaStandIn, type LambdaStandIn } from '../standins/lambda.js';
-import { startSsmStandIn, type SsmStandIn } from '../standins/ssm.js';
+import type { RotationReport } from '../../lambda/contract/report.js';
+import { startCloudFormationStandIn, type CloudFormationStandIn } from '../../local/standins/cloudformation.js';
+import { startLambdaStandIn, type LambdaStandIn } from '../../local/standins/lambda.js';
+import { startSsmStandIn, type SsmStandIn } from '../../local/standins/ssm.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { prepareCli, type CliProcesses, type CliRun } from './cli-process.js';
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RotationReport } from '../../lambda/failure-report.js';
-import { startLambdaStandIn, type LambdaStandIn } from '../standins/lambda.js';
+import type { RotationReport } from '../../lambda/contract/report.js';
+import { startLambdaStandIn, type LambdaStandIn } from '../../local/standins/lambda.js';
 
 const execFile = promisify(execFileCallback);
 const COMMAND = 'prolific-webhook-secret-rotation';

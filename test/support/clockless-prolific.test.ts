@@ -1,8 +1,8 @@
 // The Prolific client options the harness gives the function: a hung request times out, and nothing
 // else does, however slow the answer.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createProlificClient } from '../../lambda/prolific/client.js';
-import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
+import { createProlificClient } from '../../lambda/rotation-function/prolific/client.js';
+import { startProlificStandIn, type ProlificStandIn } from '../../local/standins/prolific.js';
 import { clocklessProlific, REQUEST_TIMEOUT_MS } from './clockless-prolific.js';
 
 const WORKSPACE = '6655443322110099aabbccdd';

@@ -2,8 +2,8 @@
 // the machine is. The client never sleeps between retries, its clock stands still (so a call runs out of
 // budget only when one wait alone would pass it, never because earlier attempts were slow), and a
 // request times out exactly when the Prolific stand-in hangs it, never because an answer was slow.
-import type { HandlerDependencies } from '../../lambda/handler.js';
-import { HANG_MARKER_HEADER } from '../standins/prolific.js';
+import type { HandlerDependencies } from '../../lambda/rotation-function/handler.js';
+import { HANG_MARKER_HEADER } from '../../local/standins/prolific.js';
 
 /** What the client reports for a hung request: "no answer within 300 ms". */
 export const REQUEST_TIMEOUT_MS = 300;

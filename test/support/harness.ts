@@ -3,15 +3,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createHandler, type HandlerDependencies } from '../../lambda/handler.js';
-import { parseStoredSecret, type StoredSecret } from '../../lambda/secrets/stored-secret.js';
-import { startEventBridgeStandIn, type EventBridgeStandIn } from '../standins/eventbridge.js';
-import { startProlificStandIn, type ProlificStandIn } from '../standins/prolific.js';
-import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../standins/secrets-manager.js';
-import { startSsmStandIn, type SsmStandIn } from '../standins/ssm.js';
+import { createHandler, type HandlerDependencies } from '../../lambda/rotation-function/handler.js';
+import { parseStoredSecret, type StoredSecret } from '../../lambda/contract/stored-secret.js';
+import { startEventBridgeStandIn, type EventBridgeStandIn } from '../../local/standins/eventbridge.js';
+import { startProlificStandIn, type ProlificStandIn } from '../../local/standins/prolific.js';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/standins/secrets-manager.js';
+import { startSsmStandIn, type SsmStandIn } from '../../local/standins/ssm.js';
 import { captureOutput } from './capture-output.js';
 import { clocklessProlific } from './clockless-prolific.js';
-import { fakeContext, invoke as invokeHandler, type InvocationOutcome } from './invocation.js';
+import { fakeContext, invoke as invokeHandler, type InvocationOutcome } from '../../local/invoke-handler.js';
 
 export interface HarnessOptions {
   readonly workspaces?: readonly string[];

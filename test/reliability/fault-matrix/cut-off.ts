@@ -7,12 +7,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { createHandler, type RotationReport } from '../../../lambda/handler.js';
-import { WRITE_CHECK } from '../../../lambda/secrets/labels.js';
+import { createHandler, type RotationReport } from '../../../lambda/rotation-function/handler.js';
+import { WRITE_CHECK } from '../../../lambda/contract/staging-labels.js';
 import { captureOutput } from '../../support/capture-output.js';
 import { clocklessProlific } from '../../support/clockless-prolific.js';
 import type { Harness } from '../../support/harness.js';
-import { fakeContext } from '../../support/invocation.js';
+import { fakeContext } from '../../../local/invoke-handler.js';
 
 /** One call the run makes: a Prolific HTTP method, or a Secrets Manager operation. */
 export interface ObservedCall {

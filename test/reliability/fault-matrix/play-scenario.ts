@@ -1,14 +1,14 @@
 // Plays one row of the fault matrix against the real handler over loopback, and says which of the
 // row's expectations the run did not meet. Shared by fault-matrix.test.ts and report.ts.
 import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
-import type { RotationReport } from '../../../lambda/handler.js';
-import { reportFromErrorMessage } from '../../../lambda/failure-report.js';
-import { versionIdFor } from '../../../lambda/rotation/stored-form.js';
-import type { TargetResult } from '../../../lambda/rotation/types.js';
-import { AWSCURRENT } from '../../../lambda/secrets/labels.js';
-import { parseStoredSecret } from '../../../lambda/secrets/stored-secret.js';
+import type { RotationReport } from '../../../lambda/rotation-function/handler.js';
+import { reportFromErrorMessage } from '../../../lambda/contract/report.js';
+import { versionIdFor } from '../../../lambda/rotation-function/rotation/stored-form.js';
+import type { TargetResult } from '../../../lambda/rotation-function/rotation/types.js';
+import { AWSCURRENT } from '../../../lambda/contract/staging-labels.js';
+import { parseStoredSecret } from '../../../lambda/contract/stored-secret.js';
 import { startHarness, type Harness } from '../../support/harness.js';
-import type { InvocationOutcome } from '../../support/invocation.js';
+import type { InvocationOutcome } from '../../../local/invoke-handler.js';
 import { targetState } from '../runs/checks.js';
 import { CUT_OFF_POINTS, invokeUntilCutOff, type CutOffRun } from './cut-off.js';
 import { EARLIER_ROTATED_AT, NATIVE_TOKEN, WORKSPACE, type ExpectedDetails, type ExpectedRun, type Scenario, type StartingState } from './scenarios.js';

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bundleScript } from '../../support/bundled-script.js';
-import type { ErrorSummary, InvocationOutcome } from '../../support/invocation.js';
+import type { ErrorSummary, InvocationOutcome } from '../../../local/invoke-handler.js';
 import { CHILD_EVENT_VARIABLE, CHILD_MARKER } from './child-protocol.js';
 
 const CHILD_SOURCE = fileURLToPath(new URL('./invoke-child.ts', import.meta.url));

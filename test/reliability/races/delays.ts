@@ -5,7 +5,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ProlificStandIn } from '../../standins/prolific.js';
+import type { ProlificStandIn } from '../../../local/standins/prolific.js';
 import type { Random } from '../runs/seeded-random.js';
 
 /** Delays the next `requests` Prolific requests (any method or workspace) by 0 to `maxMs` each. */

@@ -5,8 +5,8 @@
 // child-processes.ts bundles this file (with the handler and its dependencies) once, then runs the bundle.
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { handler } from '../../../lambda/handler.js';
-import { fakeContext, invoke, summarize } from '../../support/invocation.js';
+import { handler } from '../../../lambda/rotation-function/handler.js';
+import { fakeContext, invoke, summarize } from '../../../local/invoke-handler.js';
 import { CHILD_EVENT_VARIABLE, CHILD_MARKER } from './child-protocol.js';
 
 const event: unknown = JSON.parse(process.env[CHILD_EVENT_VARIABLE] ?? '{}');

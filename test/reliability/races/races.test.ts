@@ -17,10 +17,10 @@
 // A schedule overlapping one console sync has no such excuse: both succeed.
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHandler } from '../../../lambda/handler.js';
+import { createHandler } from '../../../lambda/rotation-function/handler.js';
 import { capturingOutput } from '../../support/capture-output.js';
 import { startHarness, TEST_WORKSPACES, type Harness } from '../../support/harness.js';
-import { fakeContext, invoke, type ErrorSummary, type InvocationOutcome } from '../../support/invocation.js';
+import { fakeContext, invoke, type ErrorSummary, type InvocationOutcome } from '../../../local/invoke-handler.js';
 import { countLeaks, targetState, visibleTexts } from '../runs/checks.js';
 import { createRandom, formatSeed, seedAt, type Random } from '../runs/seeded-random.js';
 import { prepareChildProcesses, type ChildProcesses } from './child-processes.js';

@@ -1,11 +1,11 @@
 // What the race and sequence tests check once their runs have finished: where each target's labels
 // ended up against Prolific's active secret, and whether any secret value or the token was printed or
 // returned.
-import { AWSCURRENT, AWSPENDING } from '../../../lambda/secrets/labels.js';
-import { parseStoredSecret } from '../../../lambda/secrets/stored-secret.js';
-import type { ProlificStandIn } from '../../standins/prolific.js';
-import type { SecretsManagerStandIn } from '../../standins/secrets-manager.js';
-import type { ErrorSummary, InvocationOutcome } from '../../support/invocation.js';
+import { AWSCURRENT, AWSPENDING } from '../../../lambda/contract/staging-labels.js';
+import { parseStoredSecret } from '../../../lambda/contract/stored-secret.js';
+import type { ProlificStandIn } from '../../../local/standins/prolific.js';
+import type { SecretsManagerStandIn } from '../../../local/standins/secrets-manager.js';
+import type { ErrorSummary, InvocationOutcome } from '../../../local/invoke-handler.js';
 
 export interface TargetState {
   /**

@@ -14,18 +14,18 @@
 import { SecretsManagerClient, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHandler } from '../../../lambda/handler.js';
-import { AWSCURRENT, WRITE_CHECK } from '../../../lambda/secrets/labels.js';
-import { startEventBridgeStandIn, type EventBridgeStandIn } from '../../standins/eventbridge.js';
-import { startProlificStandIn, type ProlificFaultRule, type ProlificStandIn } from '../../standins/prolific.js';
+import { createHandler } from '../../../lambda/rotation-function/handler.js';
+import { AWSCURRENT, WRITE_CHECK } from '../../../lambda/contract/staging-labels.js';
+import { startEventBridgeStandIn, type EventBridgeStandIn } from '../../../local/standins/eventbridge.js';
+import { startProlificStandIn, type ProlificFaultRule, type ProlificStandIn } from '../../../local/standins/prolific.js';
 import {
   startSecretsManagerStandIn,
   type SecretsManagerFault,
   type SecretsManagerOperation,
   type SecretsManagerStandIn,
-} from '../../standins/secrets-manager.js';
+} from '../../../local/standins/secrets-manager.js';
 import { capturingOutput } from '../../support/capture-output.js';
-import { fakeContext, invoke, type Handler, type InvocationOutcome } from '../../support/invocation.js';
+import { fakeContext, invoke, type Handler, type InvocationOutcome } from '../../../local/invoke-handler.js';
 import { countLeaks, targetState, visibleTexts } from '../runs/checks.js';
 import { createRandom, formatSeed, integerFromEnv, seedAt, type Random } from '../runs/seeded-random.js';
 import { describeRequest as describeGatedRequest, gatedFetch, gateSecretsManager, runInterleaved, type Chooser, type GatedRequest, type RunEnd, type Step } from './scheduler.js';

@@ -1,0 +1,26 @@
+import { App } from 'aws-cdk-lib';
+import { STACK_NAME } from '../../lambda/contract/contract.js';
+import { addComplianceChecks } from './compliance-checks.js';
+import { ProlificWebhookSecretRotationStack } from './rotation-stack.js';
+import { readStackSettings } from './stack-settings.js';
+
+const app = new App();
+addComplianceChecks(app);
+
+try {
+  new ProlificWebhookSecretRotationStack(app, STACK_NAME, {
+    description: 'Rotates Prolific webhook signing secrets on a schedule and keeps them in Secrets Manager.',
+    env: { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] },
+    settings: readStackSettings(app.node),
+  });
+  // Synthesized here, not when the process exits, so that a limit found only at synthesis (resources,
+  // managed policies) is reported the same way.
+  app.synth();
+} catch (error) {
+  // A context value the person running `cdk` got wrong (read by the settings, or checked by the construct
+  // or at synthesis): say which, in one line, without a stack trace to wade through.
+  const message = error instanceof Error ? error.message : String(error);
+  // CDK's validation report at synthesis spans lines ("Validation failed with the following errors:", ...).
+  console.error(`Cannot synthesize ${STACK_NAME}. ${message.replace(/\s*\n\s*/g, ' ')}`);
+  process.exit(1);
+}

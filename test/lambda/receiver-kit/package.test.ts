@@ -1,0 +1,81 @@
+// The receiver kit as a user gets it: the package packed (`npm pack` builds it), installed from the tarball
+// into a project outside this repository, imported from compiled JavaScript through its subpath, and
+// verifying a delivery whose signature came from an independent implementation (openssl).
+import { execFile as execFileCallback, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../../local/standins/secrets-manager.js';
+
+const execFile = promisify(execFileCallback);
+const SIGNING_SECRET = 'cGNqFPb6y0RT3XO9XVSessBDYIbHQ-example';
+const BODY = '{"event_type":"study.status.change","resource_id":"abc","status":"AWAITING REVIEW"}';
+
+const CONSUMER = `
+import { createDeliveryVerifier } from 'prolific-webhook-secret-rotation/receiver';
+import { prolificDeliveryVerifier } from 'prolific-webhook-secret-rotation/receiver/middleware';
+const verify = createDeliveryVerifier({ secretId: process.env.SECRET_ID });
+const result = await verify({ headers: JSON.parse(process.env.HEADERS), rawBody: process.env.BODY });
+console.log(JSON.stringify({ result, middleware: typeof prolificDeliveryVerifier({ secretId: process.env.SECRET_ID }).before }));
+`;
+
+let workDirectory: string;
+let project: string;
+let standIn: SecretsManagerStandIn;
+
+beforeAll(async () => {
+  workDirectory = mkdtempSync(join(tmpdir(), 'receiver-kit-'));
+  await execFile('npm', ['pack', '--pack-destination', workDirectory, '--silent'], { cwd: process.cwd() });
+  const tarball = readdirSync(workDirectory).find((name) => name.endsWith('.tgz'));
+  project = join(workDirectory, 'consumer');
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  writeFileSync(join(project, 'consumer.mjs'), CONSUMER);
+  await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(workDirectory, tarball as string)], { cwd: project });
+  standIn = await startSecretsManagerStandIn();
+}, 180_000);
+
+afterAll(async () => {
+  await standIn?.close();
+  if (workDirectory !== undefined) rmSync(workDirectory, { recursive: true, force: true });
+});
+
+/** base64(HMAC-SHA256(key, timestamp + body)), computed by openssl rather than by the kit. */
+function opensslSignature(key: string, timestamp: string, body: string): string {
+  return execFileSync('openssl', ['dgst', '-sha256', '-hmac', key, '-binary'], { input: `${timestamp}${body}` }).toString('base64');
+}
+
+describe('the receiver kit as a package', () => {
+  it('installs without the CDK: aws-cdk-lib and constructs are optional peers', () => {
+    expect(existsSync(join(project, 'node_modules', 'prolific-webhook-secret-rotation', 'dist', 'receiver', 'index.d.ts'))).toBe(true);
+    expect(existsSync(join(project, 'node_modules', 'aws-cdk-lib'))).toBe(false);
+    expect(existsSync(join(project, 'node_modules', 'constructs'))).toBe(false);
+  });
+
+  it('verifies, from compiled JavaScript, a delivery signed by openssl, and rejects a forged one', async () => {
+    const secretId = standIn.createSecret(
+      'prolific/webhook-signing-secret/package-test',
+      JSON.stringify({ id: 's1', value: SIGNING_SECRET, workspace_id: 'ws', rotated_at: new Date().toISOString() }),
+    ).arn;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const run = (signature: string) =>
+      execFile(process.execPath, ['consumer.mjs'], {
+        cwd: project,
+        env: {
+          ...process.env,
+          ...standIn.env(),
+          SECRET_ID: secretId,
+          BODY,
+          HEADERS: JSON.stringify({ 'X-Prolific-Request-Signature': signature, 'X-Prolific-Request-Timestamp': timestamp, 'X-Event-ID': 'e-1' }),
+        },
+      });
+
+    const genuine = JSON.parse((await run(opensslSignature(SIGNING_SECRET, timestamp, BODY))).stdout);
+    const forged = JSON.parse((await run(opensslSignature('another-secret', timestamp, BODY))).stdout);
+
+    expect(genuine).toEqual({ result: { ok: true, eventId: 'e-1', matched: 'AWSCURRENT' }, middleware: 'function' });
+    expect(forged.result).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+});

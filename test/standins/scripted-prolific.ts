@@ -1,0 +1,70 @@
+// An in-memory ProlificClient: one active secret per workspace, replaced by createSecret as Prolific does.
+// `before` hooks let a test fail a call, or change the secret behind the run's back (a concurrent rotation).
+import type { DeliveryHealth, ProlificClient, ProlificSecret } from '../../lambda/rotation-function/prolific/types.js';
+
+export interface ScriptedProlific extends ProlificClient {
+  /** Runs before each call with the call's number (from 1); throw from it to make the call fail. */
+  readonly before: Partial<Record<keyof ProlificClient, (workspaceId: string, call: number) => void>>;
+  /** Every call, in order, as `operation workspaceId`. */
+  readonly calls: string[];
+  active(workspaceId: string): ProlificSecret | undefined;
+  /** Replaces the workspace's secret outside the run (someone rotated in the Prolific app, or another run). */
+  replace(workspaceId: string): ProlificSecret;
+  /** Leaves the workspace with no active secret. */
+  clear(workspaceId: string): void;
+  /** Every value ever issued, so tests can check none leaked. */
+  readonly issuedValues: string[];
+  /** What getDeliveryHealth answers, by workspace (default: one enabled subscription, no failures). */
+  readonly health: Map<string, DeliveryHealth>;
+}
+
+export const HEALTHY: DeliveryHealth = { subscriptions: 1, disabled: 0, failedSinceRotation: 0, lastFailureAt: null };
+
+export function createScriptedProlific(workspaces: readonly string[]): ScriptedProlific {
+  const active = new Map<string, ProlificSecret | undefined>();
+  const counts = new Map<string, number>();
+  const calls: string[] = [];
+  const issuedValues: string[] = [];
+  const before: ScriptedProlific['before'] = {};
+  const health = new Map<string, DeliveryHealth>();
+  let issued = 0;
+
+  function issue(workspaceId: string): ProlificSecret {
+    issued += 1;
+    const secret = { id: `secret-${issued}`, value: `signing-value-${issued}-${workspaceId}`, workspaceId };
+    issuedValues.push(secret.value);
+    active.set(workspaceId, secret);
+    return secret;
+  }
+
+  function enter(operation: keyof ProlificClient, workspaceId: string): void {
+    calls.push(`${operation} ${workspaceId}`);
+    const call = (counts.get(operation) ?? 0) + 1;
+    counts.set(operation, call);
+    before[operation]?.(workspaceId, call);
+  }
+
+  for (const workspaceId of workspaces) issue(workspaceId);
+
+  return {
+    before,
+    calls,
+    issuedValues,
+    async getActiveSecret(workspaceId) {
+      enter('getActiveSecret', workspaceId);
+      return active.get(workspaceId);
+    },
+    async createSecret(workspaceId) {
+      enter('createSecret', workspaceId);
+      return issue(workspaceId);
+    },
+    async getDeliveryHealth(workspaceId) {
+      enter('getDeliveryHealth', workspaceId);
+      return health.get(workspaceId) ?? HEALTHY;
+    },
+    health,
+    active: (workspaceId) => active.get(workspaceId),
+    replace: issue,
+    clear: (workspaceId) => active.set(workspaceId, undefined),
+  };
+}
