@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ENVIRONMENT } from '../lambda/contract/contract.js';
+import { ENVIRONMENT } from '../lambda/contract/environment.js';
 import { buildArtifacts, type Artifact, type ArtifactName } from './artifacts.js';
 import { describeMachine, describeTree } from './machine.js';
 import { renderChange, renderReport } from './report.js';

@@ -2,7 +2,7 @@
 // processes: cold start, the warm cost of one rotation, and whole invocations over many workspaces.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEDULED_ROTATION_EVENT } from '../lambda/contract/contract.js';
+import { SCHEDULED_ROTATION_EVENT } from '../lambda/contract/invocation-events.js';
 import type { Artifact, ArtifactName } from './artifacts.js';
 import { runInChild, type ChildRun } from './child.js';
 import { startBenchStandIns, type BenchStandIns, type HttpCalls } from './standins.js';

@@ -2,7 +2,7 @@
 // environment (ROTATION_TARGETS), or from the SSM parameters it points at (ROTATION_TARGETS_PARAMETER_PATH).
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { ENVIRONMENT } from '../lambda/contract/contract.js';
+import { ENVIRONMENT } from '../lambda/contract/environment.js';
 import { ConfigurationError } from '../lambda/rotation-function/errors.js';
 import { loadTargets } from '../lambda/rotation-function/load-config.js';
 import { callAws, explainAwsError } from './aws-errors.js';

@@ -1,6 +1,6 @@
 // Which function to invoke: the one named on the command line, or the one the stack's output names.
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { STACK_OUTPUTS } from '../lambda/contract/contract.js';
+import { STACK_OUTPUTS } from '../lambda/contract/stack.js';
 import { callAws } from './aws-errors.js';
 import { CouldNotRunError } from './errors.js';
 import type { FunctionLocation } from './usage.js';

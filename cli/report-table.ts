@@ -1,7 +1,7 @@
 // A report as a person reads it: one row per workspace, then each failure's step and error on lines of
 // their own, then one summary line. Results never hold a secret value, so neither does this.
 import type { RotationReport } from '../lambda/contract/report.js';
-import type { TargetResult } from '../lambda/rotation-function/rotation/types.js';
+import type { TargetResult } from '../lambda/contract/report.js';
 
 interface Column {
   readonly heading: string;

@@ -1,7 +1,7 @@
 // status, sync or rotate over many workspaces: one invocation per batch (the function runs one at a time),
 // each batch's results gathered into one report, a progress line after each batch when there are several.
 import type { RotationReport } from '../lambda/contract/report.js';
-import type { Action, TargetResult } from '../lambda/rotation-function/rotation/types.js';
+import type { Action, TargetResult } from '../lambda/contract/report.js';
 import { CouldNotRunError } from './errors.js';
 import type { FunctionAnswer } from './invoke-function.js';
 import type { Progress } from './progress.js';

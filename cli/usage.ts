@@ -1,8 +1,9 @@
 // What the command line accepts: the help text (docs/cli.md holds it verbatim, a test keeps them equal)
 // and the arguments parsed into one command, or a UsageError saying what is wrong.
 import { parseArgs } from 'node:util';
-import { STACK_NAME, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../lambda/contract/contract.js';
-import type { Action } from '../lambda/rotation-function/rotation/types.js';
+import { STACK_NAME } from '../lambda/contract/stack.js';
+import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../lambda/contract/workspaces.js';
+import type { Action } from '../lambda/contract/report.js';
 import { UsageError } from './errors.js';
 
 export const COMMAND_NAME = 'prolific-webhook-secret-rotation';

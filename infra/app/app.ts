@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { STACK_NAME } from '../../lambda/contract/contract.js';
+import { STACK_NAME } from '../../lambda/contract/stack.js';
 import { addComplianceChecks } from './compliance-checks.js';
 import { ProlificWebhookSecretRotationStack } from './rotation-stack.js';
 import { readStackSettings } from './stack-settings.js';

@@ -3,7 +3,7 @@ import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { STACK_OUTPUTS } from '../../lambda/contract/contract.js';
+import { STACK_OUTPUTS } from '../../lambda/contract/stack.js';
 import { ExampleReceiver } from '../example-receiver/example-receiver.js';
 import { ProlificWebhookSecretRotation } from '../construct/prolific-webhook-secret-rotation.js';
 import { isSecretArn, type StackSettings, type WorkspaceSetting } from './stack-settings.js';

@@ -1,14 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { Node } from 'constructs';
-import {
-  DEFAULT_ROTATION_INTERVAL_DAYS,
-  MAX_CONCURRENCY,
-  SECRET_FORMATS,
-  WORKSPACE_ID_PATTERN,
-  WORKSPACE_ID_RULE,
-  type SecretFormat,
-} from '../../lambda/contract/contract.js';
+import { DEFAULT_ROTATION_INTERVAL_DAYS } from '../../lambda/contract/stack.js';
+import { MAX_CONCURRENCY } from '../../lambda/contract/environment.js';
+import { SECRET_FORMATS, type SecretFormat } from '../../lambda/contract/secret-formats.js';
+import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../../lambda/contract/workspaces.js';
 import { scheduleInterval } from '../construct/schedule-interval.js';
 
 /** One workspace from the `workspaces` context key, with its optional key and format. */

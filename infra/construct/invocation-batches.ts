@@ -1,12 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  HEARTBEAT_EVENT,
-  INVOCATION_OVERHEAD_MS,
-  MAX_CONCURRENCY,
-  MAX_EVENT_BYTES,
-  SCHEDULED_ROTATION_EVENT,
-  TARGET_TIME_BUDGET_MS,
-} from '../../lambda/contract/contract.js';
+import { HEARTBEAT_EVENT, MAX_EVENT_BYTES, SCHEDULED_ROTATION_EVENT } from '../../lambda/contract/invocation-events.js';
+import { INVOCATION_OVERHEAD_MS, TARGET_TIME_BUDGET_MS } from '../../lambda/contract/time-budgets.js';
+import { MAX_CONCURRENCY } from '../../lambda/contract/environment.js';
 
 /** Lambda's hard limit on one invocation. */
 const LAMBDA_MAX_TIMEOUT = Duration.minutes(15);

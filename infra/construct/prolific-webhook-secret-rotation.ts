@@ -8,18 +8,10 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import {
-  apiBaseUrlProblem,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_METRICS_NAMESPACE,
-  DEFAULT_PROLIFIC_API_BASE_URL,
-  DEFAULT_ROTATION_INTERVAL_DAYS,
-  DEFAULT_SERVICE_NAME,
-  MAX_CONCURRENCY,
-  WORKSPACE_ID_PATTERN,
-  WORKSPACE_ID_RULE,
-  type SecretFormat,
-} from '../../lambda/contract/contract.js';
+import { apiBaseUrlProblem, DEFAULT_CONCURRENCY, DEFAULT_METRICS_NAMESPACE, DEFAULT_PROLIFIC_API_BASE_URL, DEFAULT_SERVICE_NAME, MAX_CONCURRENCY } from '../../lambda/contract/environment.js';
+import { DEFAULT_ROTATION_INTERVAL_DAYS } from '../../lambda/contract/stack.js';
+import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../../lambda/contract/workspaces.js';
+import type { SecretFormat } from '../../lambda/contract/secret-formats.js';
 import { checkDeploymentLimits } from './deployment-limits.js';
 import { planInvocations } from './invocation-batches.js';
 import {

@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { METRIC_NAMES, SERVICE_DIMENSION } from '../../lambda/contract/contract.js';
+import { METRIC_NAMES, SERVICE_DIMENSION } from '../../lambda/contract/metrics.js';
 
 const ALARM_PERIOD = Duration.minutes(5);
 // The staleness alarm looks at the daily maximum; two days in a row must breach (or be missing),

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { METRIC_NAMES, SERVICE_DIMENSION, WORKSPACE_DIMENSION } from '../../lambda/contract/contract.js';
+import { METRIC_NAMES, SERVICE_DIMENSION, WORKSPACE_DIMENSION } from '../../lambda/contract/metrics.js';
 import type { FunctionMetricsSource } from './rotation-alarms.js';
 
 // The heartbeat reports once a day, so one datapoint a day is the finest that every line has; the range

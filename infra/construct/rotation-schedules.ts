@@ -5,7 +5,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { HEARTBEAT_EVENT, SCHEDULED_ROTATION_EVENT } from '../../lambda/contract/contract.js';
+import { HEARTBEAT_EVENT, SCHEDULED_ROTATION_EVENT } from '../../lambda/contract/invocation-events.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { batchEvent } from './invocation-batches.js';
 

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import type { SecretFormat } from '../../lambda/contract/contract.js';
+import type { SecretFormat } from '../../lambda/contract/secret-formats.js';
 import { packInOrder } from './pack-in-order.js';
 
 /** One entry of the target list the function reads (`lambda/rotation-function/config.ts`). */

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { API_TOKEN_PLACEHOLDER, TARGET_SECRET_PLACEHOLDER } from '../../lambda/contract/contract.js';
+import { API_TOKEN_PLACEHOLDER, TARGET_SECRET_PLACEHOLDER } from '../../lambda/contract/secret-formats.js';
 
 /** What a function is told to call a secret: its full ARN when known, else its name. */
 export function secretIdOf(secret: secretsmanager.ISecret): string {

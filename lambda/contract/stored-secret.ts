@@ -2,8 +2,6 @@
 // function writes and receivers read (`value`); in the `plain` format, the bare signing secret, for
 // adopted secrets whose readers expect exactly that.
 
-export { SECRET_FORMATS, type SecretFormat } from './contract.js';
-
 /** The stored JSON. Receivers read `value`; `id` is Prolific's secret id; `rotated_at` is ISO 8601 UTC. */
 export interface StoredSecret {
   readonly id: string;

@@ -6,7 +6,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { EXAMPLE_RECEIVER_ENVIRONMENT, SECRET_FORMATS, type SecretFormat } from '../contract/contract.js';
+import { EXAMPLE_RECEIVER_ENVIRONMENT } from '../contract/environment.js';
+import { SECRET_FORMATS, type SecretFormat } from '../contract/secret-formats.js';
 import { prolificDeliveryVerifier, type HttpDeliveryEvent, type ProlificDeliveryContext } from '../receiver-kit/middleware.js';
 
 const logger = new Logger({ serviceName: 'prolific-webhook-example-receiver' });

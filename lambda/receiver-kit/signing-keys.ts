@@ -2,7 +2,8 @@
 // and cached. Values stay inside this module and the verifier: nothing here logs or returns one to a caller.
 import { DescribeSecretCommand, GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { versionWithStage } from '../contract/staging-labels.js';
-import { parseStoredSecret, type SecretFormat } from '../contract/stored-secret.js';
+import { parseStoredSecret } from '../contract/stored-secret.js';
+import type { SecretFormat } from '../contract/secret-formats.js';
 import { ReceiverSecretError } from './errors.js';
 
 export type SigningStage = 'AWSCURRENT' | 'AWSPENDING' | 'AWSPREVIOUS';

@@ -3,7 +3,7 @@
 // message = the X-Prolific-Request-Timestamp header followed by the body)).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SecretFormat } from '../contract/stored-secret.js';
+import type { SecretFormat } from '../contract/secret-formats.js';
 import { reserialisedBodies } from './reserialised-body.js';
 import { createSigningKeySource, type SigningKey, type SigningStage } from './signing-keys.js';
 

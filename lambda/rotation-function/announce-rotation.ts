@@ -1,8 +1,8 @@
 // Tells receivers that cache the secret (ECS tasks, long-lived services) that it changed: one event on the
 // account's default EventBridge bus for each workspace whose AWSCURRENT a run moved. Never a value.
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ROTATION_EVENT } from '../contract/contract.js';
-import type { TargetResult } from './rotation/types.js';
+import { ROTATION_EVENT } from '../contract/rotation-event.js';
+import type { TargetResult } from '../contract/report.js';
 
 /** What a receiver's rule matches on, in the event's `detail`. */
 export interface RotationEventDetail {

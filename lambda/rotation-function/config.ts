@@ -1,15 +1,8 @@
-import {
-  apiBaseUrlProblem,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_PROLIFIC_API_BASE_URL,
-  ENVIRONMENT,
-  MAX_CONCURRENCY,
-  WORKSPACE_ID_PATTERN,
-  WORKSPACE_ID_RULE,
-} from '../contract/contract.js';
+import { apiBaseUrlProblem, DEFAULT_CONCURRENCY, DEFAULT_PROLIFIC_API_BASE_URL, ENVIRONMENT, MAX_CONCURRENCY } from '../contract/environment.js';
+import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../contract/workspaces.js';
 import { ConfigurationError } from './errors.js';
 import type { RotationTarget } from './rotation/types.js';
-import { SECRET_FORMATS, type SecretFormat } from '../contract/stored-secret.js';
+import { SECRET_FORMATS, type SecretFormat } from '../contract/secret-formats.js';
 
 /** The function's configuration, parsed once from its environment. */
 export interface RotationConfig {

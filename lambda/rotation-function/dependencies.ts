@@ -5,7 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { RotationConfig } from './config.js';
-import { SECRETS_MANAGER_REQUEST_TIMEOUT_MS } from '../contract/contract.js';
+import { SECRETS_MANAGER_REQUEST_TIMEOUT_MS } from '../contract/time-budgets.js';
 import { createSecretIdentities, type SecretIdentities } from './secret-arns.js';
 import { createProlificClient, type ProlificClientOptions } from './prolific/client.js';
 import type { ProlificClient } from './prolific/types.js';

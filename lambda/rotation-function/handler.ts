@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, ENVIRONMENT } from '../contract/contract.js';
+import { DEFAULT_METRICS_NAMESPACE, DEFAULT_SERVICE_NAME, ENVIRONMENT } from '../contract/environment.js';
 import { describeError } from './errors.js';
 import { parseEvent } from './invocation-event.js';
 import { planFor, runInvocation } from './invocation.js';

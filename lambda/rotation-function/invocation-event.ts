@@ -1,6 +1,8 @@
-import { MAX_EVENT_BYTES, WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../contract/contract.js';
+import { MAX_EVENT_BYTES } from '../contract/invocation-events.js';
+import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../contract/workspaces.js';
 import { InvalidEventError } from './errors.js';
-import { ACTIONS, NATIVE_STEPS, type Action, type NativeStep, type RotationTarget } from './rotation/types.js';
+import { ACTIONS, NATIVE_STEPS, type Action, type NativeStep } from '../contract/report.js';
+import type { RotationTarget } from './rotation/types.js';
 
 /** What an invocation asks for, once its event has been validated against the configured targets. */
 export type RotationRequest =

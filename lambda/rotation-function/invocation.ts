@@ -4,7 +4,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { mapConcurrently } from './map-concurrently.js';
-import { METRIC_NAMES, MIN_TARGET_START_MS, TARGET_TIME_BUDGET_MS, WORKSPACE_DIMENSION } from '../contract/contract.js';
+import { METRIC_NAMES, WORKSPACE_DIMENSION } from '../contract/metrics.js';
+import { MIN_TARGET_START_MS, TARGET_TIME_BUDGET_MS } from '../contract/time-budgets.js';
 import { DeadlineError, describeError } from './errors.js';
 import type { RotationRequest } from './invocation-event.js';
 import { resolveTargets, type ResolvedTarget } from './secret-arns.js';
@@ -14,7 +15,8 @@ import { announceRotation, changedCurrent, type ChangedResult } from './announce
 import { processNativeStep } from './rotation/native-steps.js';
 import { processTarget } from './rotation/protocol.js';
 import { failedResult } from './rotation/result.js';
-import type { RotationDependencies, RotationTarget, TargetResult } from './rotation/types.js';
+import type { RotationDependencies, RotationTarget } from './rotation/types.js';
+import type { TargetResult } from '../contract/report.js';
 import type { Runtime } from './dependencies.js';
 
 /** What an invocation reports to and reads the time from. */

@@ -2,7 +2,7 @@
 // variables in all): String parameters under one SSM path, each a JSON array, read once per execution environment.
 import { paginateGetParametersByPath, type SSMClient } from '@aws-sdk/client-ssm';
 import { parseConfig, targetsParameterPath, type RotationConfig, type TargetParameter } from './config.js';
-import { ENVIRONMENT } from '../contract/contract.js';
+import { ENVIRONMENT } from '../contract/environment.js';
 import { ConfigurationError, describeError } from './errors.js';
 import type { RotationTarget } from './rotation/types.js';
 

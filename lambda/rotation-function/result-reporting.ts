@@ -3,10 +3,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
-import { METRIC_NAMES, WORKSPACE_DIMENSION } from '../contract/contract.js';
+import { METRIC_NAMES, WORKSPACE_DIMENSION } from '../contract/metrics.js';
 import { RotationFailedError } from './errors.js';
 import { REPORT_LINE_PREFIX, type RotationReport } from '../contract/report.js';
-import type { TargetResult } from './rotation/types.js';
+import type { TargetResult } from '../contract/report.js';
 
 export function logTargetResult(logger: Logger, result: TargetResult): void {
   const attributes = {

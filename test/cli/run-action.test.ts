@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CouldNotRunError } from '../../cli/errors.js';
 import type { FunctionAnswer } from '../../cli/invoke-function.js';
 import { runAction } from '../../cli/run-action.js';
-import type { TargetResult } from '../../lambda/rotation-function/rotation/types.js';
+import type { TargetResult } from '../../lambda/contract/report.js';
 
 const WORKSPACES = ['a', 'b', 'c', 'd', 'e'];
 

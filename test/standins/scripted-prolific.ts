@@ -1,6 +1,7 @@
 // An in-memory ProlificClient: one active secret per workspace, replaced by createSecret as Prolific does.
 // `before` hooks let a test fail a call, or change the secret behind the run's back (a concurrent rotation).
-import type { DeliveryHealth, ProlificClient, ProlificSecret } from '../../lambda/rotation-function/prolific/types.js';
+import type { DeliveryHealth } from '../../lambda/contract/report.js';
+import type { ProlificClient, ProlificSecret } from '../../lambda/rotation-function/prolific/types.js';
 
 export interface ScriptedProlific extends ProlificClient {
   /** Runs before each call with the call's number (from 1); throw from it to make the call fail. */

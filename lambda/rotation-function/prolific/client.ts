@@ -1,7 +1,7 @@
 // The Prolific client's protocol over its transport: read the active secret, replace it, and settle a
 // POST that got no usable answer without ever replacing the secret twice.
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { PROLIFIC_CALL_BUDGET_MS, PROLIFIC_REQUEST_TIMEOUT_MS, REPORT_RESERVE_MS, STORE_RESERVE_MS } from '../../contract/contract.js';
+import { PROLIFIC_CALL_BUDGET_MS, PROLIFIC_REQUEST_TIMEOUT_MS, REPORT_RESERVE_MS, STORE_RESERVE_MS } from '../../contract/time-budgets.js';
 import { ProlificUnavailableError } from '../errors.js';
 import { readDeliveryHealth } from './delivery-health.js';
 import { jsonOf, malformed, resultsOf, secretOf, statusError, type Answer, type ProlificRequest } from './responses.js';

@@ -4,7 +4,7 @@
 // Prolific gave up on one. Same transport, budgets, retries and errors as the secret endpoints.
 import { malformed, resultsOf, statusError, type Answer, type ProlificRequest } from './responses.js';
 import type { Transport } from './transport.js';
-import type { DeliveryHealth } from './types.js';
+import type { DeliveryHealth } from '../../contract/report.js';
 
 const SUBSCRIPTIONS_PATH = '/api/v1/hooks/subscriptions/';
 /** Prolific's own default page size for events. */

@@ -1,4 +1,5 @@
 // What the rest of the function knows of Prolific: the secret it returns and the two operations on it.
+import type { DeliveryHealth } from '../../contract/report.js';
 
 /** A workspace's webhook signing secret as Prolific returns it. */
 export interface ProlificSecret {
@@ -21,18 +22,6 @@ export interface ProlificClient {
    * `since` (the current secret's rotation time; undefined: none are counted).
    */
   getDeliveryHealth(workspaceId: string, since: string | undefined): Promise<DeliveryHealth>;
-}
-
-/** What Prolific knows of a workspace's deliveries: whether receivers are verifying with the stored secret. */
-export interface DeliveryHealth {
-  /** Enabled subscriptions. */
-  readonly subscriptions: number;
-  /** Disabled subscriptions: Prolific disables one after 5 days of failed deliveries. */
-  readonly disabled: number;
-  /** Deliveries created since the current secret was rotated in that failed (a lower bound when very many failed). */
-  readonly failedSinceRotation: number;
-  /** When the latest of those was created, if any. */
-  readonly lastFailureAt: string | null;
 }
 
 /** Reported before each retry, for logging. Carries no secret. */

@@ -10,7 +10,8 @@ import { AWSCURRENT, AWSPENDING } from '../../contract/staging-labels.js';
 import type { TargetVersions } from '../secrets/store.js';
 import { failedResult, targetResult } from './result.js';
 import { holdsSecret, readOnRecord, readVersionIfWritten, serialise, type OnRecord } from './stored-form.js';
-import type { NativeStep, Outcome, RotationDependencies, RotationTarget, TargetResult } from './types.js';
+import type { NativeStep, Outcome, TargetResult } from '../../contract/report.js';
+import type { RotationDependencies, RotationTarget } from './types.js';
 
 export async function processNativeStep(
   target: RotationTarget,

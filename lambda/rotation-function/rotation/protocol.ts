@@ -1,14 +1,15 @@
 // The rotation protocol for one target: pre-flight, resume, reconcile, rotate. Prolific generates the new
 // value and invalidates the old one at once, so between Prolific's answer and the write to Secrets Manager
 // the new value exists only in this process; the order of the steps below keeps that window harmless.
-import { MIN_PROLIFIC_CALL_MS, REPORT_RESERVE_MS, STORE_RESERVE_MS } from '../../contract/contract.js';
+import { MIN_PROLIFIC_CALL_MS, REPORT_RESERVE_MS, STORE_RESERVE_MS } from '../../contract/time-budgets.js';
 import { DeadlineError, describeError, SecretFormatError } from '../errors.js';
 import type { ProlificSecret } from '../prolific/types.js';
 import type { StoredVersion, TargetVersions } from '../secrets/store.js';
 import { failedResult, targetResult, type CurrentVersion } from './result.js';
 import { storeAsCurrent, type Settled, type TargetRun } from './settle.js';
 import { formatConflict, holdsSecret, readOnRecord, readVersionIfWritten } from './stored-form.js';
-import type { Outcome, PlannedStep, RotationDependencies, RotationMode, RotationTarget, TargetResult } from './types.js';
+import type { Outcome, PlannedStep, TargetResult } from '../../contract/report.js';
+import type { RotationDependencies, RotationMode, RotationTarget } from './types.js';
 
 /** The least time left at which the POST is sent: the POST itself, then storing its answer. */
 export const MIN_TIME_TO_ROTATE_MS = MIN_PROLIFIC_CALL_MS + STORE_RESERVE_MS + REPORT_RESERVE_MS;

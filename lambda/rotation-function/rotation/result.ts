@@ -1,7 +1,8 @@
 // The one place a target's line of the report is built, so every path (protocol, native steps, a run
 // that could not start) reports the same fields and the same consequences.
 import { describeError } from '../errors.js';
-import type { Outcome, RotationStep, RotationTarget, TargetResult } from './types.js';
+import type { Outcome, RotationStep, TargetResult } from '../../contract/report.js';
+import type { RotationTarget } from './types.js';
 
 /** Where AWSCURRENT stands at the end of a step: its version and when it was rotated. */
 export interface CurrentVersion {

@@ -4,7 +4,8 @@ import { RotationConflictError, RotationUnconfirmedError, SecretStoreError } fro
 import type { ProlificSecret } from '../prolific/types.js';
 import type { CurrentVersion } from './result.js';
 import { holdsSecret, readOnRecord, serialise, versionIdFor } from './stored-form.js';
-import type { ProtocolStep, RotationDependencies, RotationTarget } from './types.js';
+import type { ProtocolStep } from '../../contract/report.js';
+import type { RotationDependencies, RotationTarget } from './types.js';
 
 /** A run whose Prolific secret keeps changing under it stops after this many store-and-check rounds. */
 export const SETTLE_ROUNDS = 3;

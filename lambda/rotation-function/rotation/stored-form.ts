@@ -1,11 +1,12 @@
 // How the protocol relates a Prolific secret to what a target secret's version holds, in the target's
 // format, and to its Secrets Manager version id.
 import { createHash } from 'node:crypto';
-import { TARGET_SECRET_PLACEHOLDER } from '../../contract/contract.js';
+import { TARGET_SECRET_PLACEHOLDER } from '../../contract/secret-formats.js';
 import type { ProlificSecret } from '../prolific/types.js';
 import { SecretStoreError } from '../errors.js';
 import type { SecretStore, StoredVersion } from '../secrets/store.js';
-import { parseStoredSecret, type SecretFormat } from '../../contract/stored-secret.js';
+import { parseStoredSecret } from '../../contract/stored-secret.js';
+import type { SecretFormat } from '../../contract/secret-formats.js';
 
 /** What a version holds, as the protocol compares it with Prolific's active secret. */
 export interface OnRecord {

@@ -1,5 +1,5 @@
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { API_TOKEN_PLACEHOLDER } from '../../contract/contract.js';
+import { API_TOKEN_PLACEHOLDER } from '../../contract/secret-formats.js';
 import { ApiTokenError, describeError } from '../errors.js';
 
 /** How long a read token is reused before it is read again (seconds); a replaced token is picked up after this. */

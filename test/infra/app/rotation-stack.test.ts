@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { API_TOKEN_PLACEHOLDER, HEARTBEAT_EVENT, TARGET_SECRET_PLACEHOLDER } from '../../../lambda/contract/contract.js';
+import { API_TOKEN_PLACEHOLDER, TARGET_SECRET_PLACEHOLDER } from '../../../lambda/contract/secret-formats.js';
+import { HEARTBEAT_EVENT } from '../../../lambda/contract/invocation-events.js';
 import type { ProlificWebhookSecretRotationStack } from '../../../infra/app/rotation-stack.js';
 import { buildStack, getAtt, logicalIdAt, refTo, testApp } from '../../support/synth.js';
 

@@ -3,7 +3,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProlificWebhookSecretRotationStack } from '../../../infra/app/rotation-stack.js';
-import { MAX_EVENT_BYTES } from '../../../lambda/contract/contract.js';
+import { MAX_EVENT_BYTES } from '../../../lambda/contract/invocation-events.js';
 import { dashboardWidgets } from '../../support/dashboard.js';
 import { buildStack, synthesizeConstruct, testApp } from '../../support/synth.js';
 

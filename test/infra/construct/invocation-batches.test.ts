@@ -3,7 +3,7 @@
 // (The synthesized stacks of 1, 100 and 500 workspaces: hundreds-of-workspaces.test.ts, in the slow suite.)
 import { describe, expect, it } from 'vitest';
 import { batchEvent, planInvocations, targetsPerInvocation } from '../../../infra/construct/invocation-batches.js';
-import { HEARTBEAT_EVENT, MAX_EVENT_BYTES, SCHEDULED_ROTATION_EVENT } from '../../../lambda/contract/contract.js';
+import { HEARTBEAT_EVENT, MAX_EVENT_BYTES, SCHEDULED_ROTATION_EVENT } from '../../../lambda/contract/invocation-events.js';
 
 /** `count` Prolific-like workspace ids (24 hex digits), in order. */
 const workspaceIds = (count: number, length = 24) => Array.from({ length: count }, (_, index) => index.toString(16).padStart(length, '0'));

@@ -3,7 +3,9 @@
 // through alarms and a dashboard.
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HEARTBEAT_EVENT, METRIC_NAMES, ROTATION_EVENT } from '../../../lambda/contract/contract.js';
+import { HEARTBEAT_EVENT } from '../../../lambda/contract/invocation-events.js';
+import { METRIC_NAMES } from '../../../lambda/contract/metrics.js';
+import { ROTATION_EVENT } from '../../../lambda/contract/rotation-event.js';
 import type { ProlificWebhookSecretRotationStack } from '../../../infra/app/rotation-stack.js';
 import { dashboardWidgets, graphedLines } from '../../support/dashboard.js';
 import { buildStack, refTo, testApp } from '../../support/synth.js';

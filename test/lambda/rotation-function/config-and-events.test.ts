@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../lambda/rotation-function/config.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PROLIFIC_API_BASE_URL } from '../../../lambda/contract/contract.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PROLIFIC_API_BASE_URL } from '../../../lambda/contract/environment.js';
 import { parseEvent } from '../../../lambda/rotation-function/invocation-event.js';
 
 const TARGETS = [

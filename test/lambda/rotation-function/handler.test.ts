@@ -1,7 +1,7 @@
 // The real handler over loopback: real fetch against the Prolific stand-in, the real SDK client against the
 // Secrets Manager stand-in. Each test starts its own stand-ins and closes them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { API_TOKEN_PLACEHOLDER } from '../../../lambda/contract/contract.js';
+import { API_TOKEN_PLACEHOLDER } from '../../../lambda/contract/secret-formats.js';
 import { startHarness, TEST_WORKSPACES, type Harness, type HarnessOptions } from '../../support/harness.js';
 
 const [WORKSPACE, OTHER_WORKSPACE] = TEST_WORKSPACES;

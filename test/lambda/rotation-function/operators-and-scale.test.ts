@@ -1,12 +1,12 @@
 // Issue 10 on the function's side: targets run with bounded concurrency and budgets of their own, the targets
 // may live in SSM, a failed invocation's error carries the whole report, and dry runs list every step.
 import { afterEach, describe, expect, it } from 'vitest';
-import { TARGET_TIME_BUDGET_MS } from '../../../lambda/contract/contract.js';
+import { TARGET_TIME_BUDGET_MS } from '../../../lambda/contract/time-budgets.js';
 import { mapConcurrently } from '../../../lambda/rotation-function/map-concurrently.js';
 import { targetClock } from '../../../lambda/rotation-function/invocation.js';
 import { reportFromErrorMessage } from '../../../lambda/contract/report.js';
 import { describeResult } from '../../../lambda/rotation-function/result-reporting.js';
-import type { TargetResult } from '../../../lambda/rotation-function/rotation/types.js';
+import type { TargetResult } from '../../../lambda/contract/report.js';
 import { startHarness, TARGETS_PARAMETER_PATH, type Harness, type HarnessOptions } from '../../support/harness.js';
 
 const WORKSPACES = ['aaaaaaaaaaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaaaaaaaaaa2', 'aaaaaaaaaaaaaaaaaaaaaaa3'] as const;

@@ -4,7 +4,7 @@ import { PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk
 import type { RotationReport } from '../../../lambda/rotation-function/handler.js';
 import { reportFromErrorMessage } from '../../../lambda/contract/report.js';
 import { versionIdFor } from '../../../lambda/rotation-function/rotation/stored-form.js';
-import type { TargetResult } from '../../../lambda/rotation-function/rotation/types.js';
+import type { TargetResult } from '../../../lambda/contract/report.js';
 import { AWSCURRENT } from '../../../lambda/contract/staging-labels.js';
 import { parseStoredSecret } from '../../../lambda/contract/stored-secret.js';
 import { startHarness, type Harness } from '../../support/harness.js';

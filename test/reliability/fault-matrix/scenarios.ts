@@ -2,8 +2,8 @@
 // off by a Lambda timeout, or a configuration mistake), what the run must do, and what the run after the
 // fault must do. The vitest suite (fault-matrix.test.ts) and the report (report.ts) both play every row
 // with runScenario (play-scenario.ts), so the report shows exactly what the tests check.
-import { API_TOKEN_PLACEHOLDER } from '../../../lambda/contract/contract.js';
-import type { NativeStep, Outcome, RotationStep, TargetResult } from '../../../lambda/rotation-function/rotation/types.js';
+import { API_TOKEN_PLACEHOLDER } from '../../../lambda/contract/secret-formats.js';
+import type { NativeStep, Outcome, RotationStep, TargetResult } from '../../../lambda/contract/report.js';
 import type { ProlificFaultRule } from '../../../local/standins/prolific.js';
 import type { SecretsManagerFault } from '../../../local/standins/secrets-manager.js';
 import { TEST_WORKSPACES } from '../../support/harness.js';

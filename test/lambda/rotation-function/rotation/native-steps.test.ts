@@ -2,7 +2,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { processNativeStep } from '../../../../lambda/rotation-function/rotation/native-steps.js';
 import { serialise, versionIdFor } from '../../../../lambda/rotation-function/rotation/stored-form.js';
-import type { NativeStep, RotationDependencies, RotationTarget } from '../../../../lambda/rotation-function/rotation/types.js';
+import type { NativeStep } from '../../../../lambda/contract/report.js';
+import type { RotationDependencies, RotationTarget } from '../../../../lambda/rotation-function/rotation/types.js';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../../../lambda/contract/staging-labels.js';
 import { awsError, createInMemorySecretStore, type InMemorySecretStore } from '../../../standins/in-memory-secret-store.js';
 import { createScriptedProlific, type ScriptedProlific } from '../../../standins/scripted-prolific.js';

@@ -1,12 +1,13 @@
 // The rotation protocol driven directly, over in-memory fakes of its two interfaces: every branch of
 // pre-flight, resume, reconcile, rotate and the settle rounds, without HTTP or the handler.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { TARGET_SECRET_PLACEHOLDER } from '../../../../lambda/contract/contract.js';
+import { TARGET_SECRET_PLACEHOLDER } from '../../../../lambda/contract/secret-formats.js';
 import { ProlificServerError } from '../../../../lambda/rotation-function/errors.js';
 import { MIN_TIME_TO_ROTATE_MS, processTarget } from '../../../../lambda/rotation-function/rotation/protocol.js';
 import { SETTLE_ROUNDS } from '../../../../lambda/rotation-function/rotation/settle.js';
 import { serialise, versionIdFor } from '../../../../lambda/rotation-function/rotation/stored-form.js';
-import type { Action, RotationDependencies, RotationTarget } from '../../../../lambda/rotation-function/rotation/types.js';
+import type { Action } from '../../../../lambda/contract/report.js';
+import type { RotationDependencies, RotationTarget } from '../../../../lambda/rotation-function/rotation/types.js';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../../../lambda/contract/staging-labels.js';
 import { awsError, createInMemorySecretStore, type InMemorySecretStore } from '../../../standins/in-memory-secret-store.js';
 import { createScriptedProlific, HEALTHY, type ScriptedProlific } from '../../../standins/scripted-prolific.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TARGET_SECRET_PLACEHOLDER } from '../../../../lambda/contract/contract.js';
+import { TARGET_SECRET_PLACEHOLDER } from '../../../../lambda/contract/secret-formats.js';
 import { formatConflict, holdsSecret, readOnRecord, serialise, versionIdFor } from '../../../../lambda/rotation-function/rotation/stored-form.js';
 
 const SECRET = { id: 'i', value: 'v', workspaceId: 'w' };
