@@ -19,6 +19,8 @@ export const RELIABILITY_SUITES = [
   'test/infra/example-receiver/example-receiver-bundle.test.ts',
   'test/lambda/receiver-kit/package.test.ts',
   'test/cli/package.test.ts',
+  // A CDK app of a team's own, in plain JavaScript and without a bundler, built on the packed constructs.
+  'test/package/construct-consumer.test.ts',
   // Whole stacks of hundreds of workspaces, synthesized: the scale, the deployment limits, and the app's
   // one-line report of a limit.
   'test/infra/construct/hundreds-of-workspaces.test.ts',

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { App, Stack } from 'aws-cdk-lib';
 import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { bundledFunctionProps } from '../infra/construct/bundled-function.js';
 import { cdkJsonContext } from '../test/support/synth.js';
 import { compositionOf, type Composition, type Metafile } from './composition.js';
@@ -53,7 +53,8 @@ export function buildArtifacts(outdir: string): Record<ArtifactName, Artifact> {
 
 function build(stack: Stack, outdir: string, name: ArtifactName, props: NodejsFunctionProps): Artifact {
   const fn = new NodejsFunction(stack, name, props);
-  const asset = fn.node.findChild('Code') as Asset;
+  const asset = fn.node.findChild('Code');
+  if (!(asset instanceof Asset)) throw new Error(`The ${name} function's code is not a bundled asset; the CDK may have renamed it.`);
   // The asset's path is relative to the cloud assembly, where NodejsFunction bundled it on construction.
   const directory = join(outdir, asset.assetPath);
   const bundleFile = readdirSync(directory).find((file) => /^index\.m?js$/.test(file));

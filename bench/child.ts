@@ -35,7 +35,7 @@ const KEPT_OUTPUT_CHARS = 4_000;
 export function runInChild({ module, invocations, env }: ChildSpec): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUNNER, JSON.stringify({ module, invocations })], {
-      env: { PATH: process.env['PATH'] ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     let output = '';

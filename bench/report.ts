@@ -1,7 +1,7 @@
 // The benchmark's Markdown report: every figure of a run, the done-when targets, and optionally the change
 // from a previous run's JSON.
 import type { ArtifactName } from './artifacts.js';
-import { figuresOf, FUNCTION_LABELS, type BenchResults, type Figure, type Unit } from './results.js';
+import { figuresOf, FUNCTION_LABELS, type BenchResults, type BundleFigures, type Figure, type Unit } from './results.js';
 import type { HttpCalls } from './standins.js';
 
 const NAMES = ['rotation', 'baseline'] as const;
@@ -16,10 +16,6 @@ export const BASELINE_CAVEAT =
 
 export function renderReport(results: BenchResults): string {
   const { machine, tree, settings, coldStart, warmRotation, bundles } = results;
-  const rotationBundle = bundles.rotation;
-  const packages = rotationBundle.composition.packages;
-  const shown = packages.slice(0, TOP_PACKAGES);
-  const others = packages.slice(TOP_PACKAGES);
   const cold = coldStart.functions;
   return [
     `# Benchmark, ${results.date}`,
@@ -39,26 +35,22 @@ export function renderReport(results: BenchResults): string {
       ['left to the Lambda runtime', ...NAMES.map((name) => bundles[name].externals)],
     ]),
     '',
-    `Rotation function by package (esbuild metafile; the largest ${shown.length} of ${packages.length}):`,
-    '',
-    table(['package', 'size', 'share'], [
-      ...shown.map((share) => [share.name, kib(share.bytes), percent(share.bytes, rotationBundle.bytes)]),
-      ...(others.length === 0 ? [] : [[`${others.length} others`, kib(sum(others.map((share) => share.bytes))), percent(sum(others.map((share) => share.bytes)), rotationBundle.bytes)]]),
-      ['esbuild module wrappers and helpers', kib(rotationBundle.composition.glueBytes), percent(rotationBundle.composition.glueBytes, rotationBundle.bytes)],
-    ]),
+    ...packageSection(bundles.rotation),
     '',
     `## Cold start: median of ${coldStart.runs} fresh Node processes each, interleaved`,
     '',
     table(['', 'empty ESM module', FUNCTION_LABELS.rotation, FUNCTION_LABELS.baseline], [
       ['process start to import done', ms(coldStart.emptyReadyMs), ...NAMES.map((name) => ms(cold[name].readyMs))],
-      ['ratio to the empty module', '1.00×', ...NAMES.map((name) => `${(cold[name].readyMs / coldStart.emptyReadyMs).toFixed(2)}×`)],
+      ['ratio to the empty module', '1.00×',
+        ...NAMES.map((name) => `${(cold[name].readyMs / coldStart.emptyReadyMs).toFixed(2)}×`)],
       ['import alone', '', ...NAMES.map((name) => ms(cold[name].importMs))],
       ['first invocation, one workspace', '', ...NAMES.map((name) => `${ms(cold[name].firstInvocationMs)} (${firstAction(name)})`)],
       ['process start to first invocation done', '', ...NAMES.map((name) => ms(cold[name].readyAndFirstInvocationMs))],
       ['HTTP calls of the first invocation', '', ...NAMES.map((name) => calls(cold[name].firstInvocationCalls))],
     ]),
     '',
-    `## One rotation, warm, no injected latency: ${warmRotation.rotation.rotations} invocations of {"action":"rotate"} on one workspace, after one to warm up`,
+    `## One rotation, warm, no injected latency: ${warmRotation.rotation.rotations} invocations of {"action":"rotate"} ` +
+      'on one workspace, after one to warm up',
     '',
     table(['', FUNCTION_LABELS.rotation, FUNCTION_LABELS.baseline], [
       ['wall, median', ...NAMES.map((name) => ms(warmRotation[name].medianMs))],
@@ -70,9 +62,14 @@ export function renderReport(results: BenchResults): string {
     '',
     'HTTP calls are counted where they arrive: Prolific / Secrets Manager / EventBridge.',
     '',
-    `## {"action":"rotate"} over many workspaces, ${settings.prolificLatencyMs} ms before every Prolific answer, each function in its own process, the two at the same time`,
+    `## {"action":"rotate"} over many workspaces, ${settings.prolificLatencyMs} ms before every Prolific answer, ` +
+      'each function in its own process, the two at the same time',
     '',
-    table(['workspaces', `${FUNCTION_LABELS.rotation}: wall`, 'peak RSS', 'HTTP calls', `${FUNCTION_LABELS.baseline}: wall`, 'peak RSS', 'HTTP calls'],
+    table([
+      'workspaces',
+      `${FUNCTION_LABELS.rotation}: wall`, 'peak RSS', 'HTTP calls',
+      `${FUNCTION_LABELS.baseline}: wall`, 'peak RSS', 'HTTP calls',
+    ],
       settings.workspaces.map((workspaces) => [
         String(workspaces),
         ...NAMES.flatMap((name) => {
@@ -102,12 +99,31 @@ export function renderChange(current: BenchResults, previous: BenchResults, prev
     if (isPackage && Math.abs(figure.value - old.value) < PACKAGE_CHANGE_SHOWN_BYTES) return [];
     return [[figure.label, format(old), format(figure), change(old, figure)]];
   });
-  const gone = [...before.values()].filter((figure) => figure.label.includes(': bundle, ')).map((figure) => [figure.label, format(figure), 'none', '']);
+  const gone = [...before.values()]
+    .filter((figure) => figure.label.includes(': bundle, '))
+    .map((figure) => [figure.label, format(figure), 'none', '']);
   return [
     `## Change since ${previousPath} (${previous.date}, commit ${previous.tree.commit})`,
     '',
     table(['figure', 'before', 'now', 'change'], [...rows, ...gone]),
   ].join('\n');
+}
+
+/** The rotation function's bundle by package: the largest ones, the rest summed, and esbuild's own code. */
+function packageSection(bundle: BundleFigures): string[] {
+  const { packages, glueBytes } = bundle.composition;
+  const shown = packages.slice(0, TOP_PACKAGES);
+  const others = packages.slice(TOP_PACKAGES);
+  const othersBytes = sum(others.map((share) => share.bytes));
+  return [
+    `Rotation function by package (esbuild metafile; the largest ${shown.length} of ${packages.length}):`,
+    '',
+    table(['package', 'size', 'share'], [
+      ...shown.map((share) => [share.name, kib(share.bytes), percent(share.bytes, bundle.bytes)]),
+      ...(others.length === 0 ? [] : [[`${others.length} others`, kib(othersBytes), percent(othersBytes, bundle.bytes)]]),
+      ['esbuild module wrappers and helpers', kib(glueBytes), percent(glueBytes, bundle.bytes)],
+    ]),
+  ];
 }
 
 function firstAction(name: ArtifactName): string {

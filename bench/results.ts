@@ -87,7 +87,9 @@ export function figuresOf(results: BenchResults): Figure[] {
     return [
       { label: `${fn}: bundle`, value: bundle.bytes, unit: 'bytes' },
       { label: `${fn}: bundle gzipped`, value: bundle.gzipBytes, unit: 'bytes' },
-      ...bundle.composition.packages.map((share) => ({ label: `${fn}: bundle, ${share.name}`, value: share.bytes, unit: 'bytes' as const })),
+      ...bundle.composition.packages.map((share) => (
+        { label: `${fn}: bundle, ${share.name}`, value: share.bytes, unit: 'bytes' as const }
+      )),
       { label: `${fn}: cold start ratio to an empty module`, value: cold.readyMs / results.coldStart.emptyReadyMs, unit: '×' },
       { label: `${fn}: cold start, process ready`, value: cold.readyMs, unit: 'ms' },
       { label: `${fn}: first invocation`, value: cold.firstInvocationMs, unit: 'ms' },

@@ -48,9 +48,13 @@ async function measure(runSettings: Settings): Promise<BenchResults> {
   progress(`cold start: ${runSettings.coldRuns} rounds`);
   const coldStart = await measureColdStart(artifacts, runSettings.coldRuns, scratch);
   progress(`warm rotation: ${runSettings.rotations} per function`);
-  const warmRotation = { rotation: await measureWarmRotation(artifacts.rotation, runSettings.rotations), baseline: await measureWarmRotation(artifacts.baseline, runSettings.rotations) };
+  const warmRotation = {
+    rotation: await measureWarmRotation(artifacts.rotation, runSettings.rotations),
+    baseline: await measureWarmRotation(artifacts.baseline, runSettings.rotations),
+  };
   const scale: Record<ArtifactName, ScaleRun[]> = { rotation: [], baseline: [] };
-  const concurrencyEnv: Record<string, string> = runSettings.concurrency === undefined ? {} : { [ENVIRONMENT.concurrency]: String(runSettings.concurrency) };
+  const concurrencyEnv: Record<string, string> =
+    runSettings.concurrency === undefined ? {} : { [ENVIRONMENT.concurrency]: String(runSettings.concurrency) };
   for (const workspaces of runSettings.workspaces) {
     progress(`${workspacesLabel(workspaces)}, ${runSettings.prolificLatencyMs} ms per Prolific answer`);
     // Side by side: the baseline waits on Prolific nearly all the time (a few ms of CPU per workspace), so
@@ -125,13 +129,14 @@ function readResults(path: string): BenchResults {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as BenchResults;
   } catch (error) {
-    throw new Error(`--baseline ${path} is not a benchmark JSON file (${error instanceof Error ? error.message : String(error)}); pass one that npm run bench wrote.`);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`--baseline ${path} is not a benchmark JSON file (${reason}); pass one that npm run bench wrote.`);
   }
 }
 
 function commandLine(): string {
   const args = process.argv.slice(2).join(' ');
-  const command = process.env['npm_lifecycle_event'] === 'bench' ? 'npm run bench' : 'npx tsx bench/run.ts';
+  const command = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench' : 'npx tsx bench/run.ts';
   return args === '' ? command : command === 'npm run bench' ? `${command} -- ${args}` : `${command} ${args}`;
 }
 

@@ -37,7 +37,11 @@ export interface FunctionColdStart {
  * `runs` rounds, each starting one process per kind (an empty module, each function), in an order that
  * turns every round, so no kind always follows the same one.
  */
-export async function measureColdStart(artifacts: Record<ArtifactName, Artifact>, runs: number, scratchDirectory: string): Promise<ColdStart> {
+export async function measureColdStart(
+  artifacts: Record<ArtifactName, Artifact>,
+  runs: number,
+  scratchDirectory: string,
+): Promise<ColdStart> {
   const emptyModule = join(scratchDirectory, 'empty.mjs');
   writeFileSync(emptyModule, '');
   const standIns = await startBenchStandIns({ workspaces: 1 });
@@ -46,8 +50,8 @@ export async function measureColdStart(artifacts: Record<ArtifactName, Artifact>
     const samples = { empty: [] as ChildRun[], rotation: [] as ChildRun[], baseline: [] as ChildRun[] };
     const lastCalls: Partial<Record<ArtifactName, HttpCalls>> = {};
     for (let round = 0; round < runs; round += 1) {
-      for (let turn = 0; turn < kinds.length; turn += 1) {
-        const kind = kinds[(round + turn) % kinds.length] as (typeof kinds)[number];
+      const first = round % kinds.length;
+      for (const kind of [...kinds.slice(first), ...kinds.slice(0, first)]) {
         if (kind === 'empty') {
           samples.empty.push(await runInChild({ module: emptyModule, invocations: [], env: standIns.env }));
           continue;
@@ -125,8 +129,16 @@ export interface ScaleRun {
   readonly problem?: string;
 }
 
-/** One invocation of `{"action":"rotate"}` over `workspaces` workspaces, with `latencyMs` before every Prolific answer. */
-export async function measureScale(artifact: Artifact, workspaces: number, latencyMs: number, env: Record<string, string>): Promise<ScaleRun> {
+/**
+ * One invocation of `{"action":"rotate"}` over `workspaces` workspaces, with `latencyMs` before every
+ * Prolific answer.
+ */
+export async function measureScale(
+  artifact: Artifact,
+  workspaces: number,
+  latencyMs: number,
+  env: Record<string, string>,
+): Promise<ScaleRun> {
   const standIns = await startBenchStandIns({ workspaces, prolificLatencyMs: latencyMs });
   try {
     const run = await runInChild({
@@ -151,8 +163,17 @@ export async function measureScale(artifact: Artifact, workspaces: number, laten
  * Runs `artifact` in a fresh process against one workspace's stand-ins, `times` calls of `event`; throws
  * unless every call answered and, for a rotation, rotated.
  */
-async function runFunction(artifact: Artifact, standIns: BenchStandIns, event: { action: string }, times = 1): Promise<ChildRun> {
-  const run = await runInChild({ module: artifact.file, invocations: [{ event, times }], env: { ...standIns.env, ...artifact.runtimeEnv } });
+async function runFunction(
+  artifact: Artifact,
+  standIns: BenchStandIns,
+  event: { action: string },
+  times = 1,
+): Promise<ChildRun> {
+  const run = await runInChild({
+    module: artifact.file,
+    invocations: [{ event, times }],
+    env: { ...standIns.env, ...artifact.runtimeEnv },
+  });
   const failed = run.invocations.find((invocation) => invocation.error !== undefined);
   if (failed !== undefined) throw new Error(`The ${artifact.name} function failed on ${JSON.stringify(event)}: ${failed.error}`);
   const problem = event.action === 'rotate' ? problemOf(run, standIns, 1).problem : undefined;
@@ -164,10 +185,12 @@ async function runFunction(artifact: Artifact, standIns: BenchStandIns, event: {
 function problemOf(run: ChildRun, standIns: BenchStandIns, workspaces: number): { problem?: string } {
   const failed = run.invocations.find((invocation) => invocation.error !== undefined);
   if (failed?.error !== undefined) return { problem: failed.error.split('\n')[0] ?? failed.error };
-  const notRotated = run.invocations.find((invocation) => invocation.outcomes?.['rotated'] !== workspaces);
+  const notRotated = run.invocations.find((invocation) => invocation.outcomes?.rotated !== workspaces);
   if (notRotated !== undefined) return { problem: `outcomes ${JSON.stringify(notRotated.outcomes)}, not ${workspaces} rotated` };
   const inSync = standIns.workspacesInSync();
-  if (inSync !== workspaces) return { problem: `${workspaces - inSync} of ${workspaces} target secrets do not hold Prolific's active secret` };
+  if (inSync !== workspaces) {
+    return { problem: `${workspaces - inSync} of ${workspaces} target secrets do not hold Prolific's active secret` };
+  }
   return {};
 }
 

@@ -1,19 +1,18 @@
 // The workspaces a function is configured with, read as the function itself reads them: from its
 // environment (ROTATION_TARGETS), or from the SSM parameters it points at (ROTATION_TARGETS_PARAMETER_PATH).
-import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ENVIRONMENT } from '../lambda/contract/environment.js';
 import { ConfigurationError } from '../lambda/rotation-function/errors.js';
 import { loadTargets } from '../lambda/rotation-function/load-config.js';
-import { callAws, explainAwsError } from './aws-errors.js';
+import { explainAwsError } from './aws-errors.js';
 import { CouldNotRunError } from './errors.js';
+import type { DeployedFunction } from './function-configuration.js';
 
-export async function configuredWorkspaces(functionName: string, clients: { lambda: LambdaClient; ssm: SSMClient }, region: string): Promise<string[]> {
-  const configuration = await callAws(
-    { permission: 'lambda:GetFunctionConfiguration', resource: `function ${functionName}`, region },
-    () => clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
-  );
-  const environment = configuration.Environment;
+export async function configuredWorkspaces(
+  { functionName, environment }: DeployedFunction,
+  ssm: SSMClient,
+  region: string,
+): Promise<string[]> {
   if (environment?.Error !== undefined) {
     // Lambda answers this instead of the variables when the caller may not decrypt them (a customer-managed key).
     throw new CouldNotRunError(
@@ -22,7 +21,7 @@ export async function configuredWorkspaces(functionName: string, clients: { lamb
     );
   }
   try {
-    const targets = await loadTargets(environment?.Variables ?? {}, clients.ssm);
+    const targets = await loadTargets(environment?.Variables ?? {}, ssm);
     return targets.map((target) => target.workspaceId);
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;

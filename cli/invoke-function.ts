@@ -13,12 +13,20 @@ export interface FunctionTarget {
   readonly lambda: LambdaClient;
   readonly functionName: string;
   readonly region: string;
+  /** How long an invocation is waited for (invocationWaitSeconds): the function's timeout and a margin. */
+  readonly waitSeconds: number;
 }
 
-export async function invokeFunction({ lambda, functionName, region }: FunctionTarget, event: unknown): Promise<FunctionAnswer> {
+export async function invokeFunction(target: FunctionTarget, event: unknown): Promise<FunctionAnswer> {
+  const { lambda, functionName, region, waitSeconds } = target;
   const answer = await callAws({ permission: 'lambda:InvokeFunction', resource: `function ${functionName}`, region }, () =>
     lambda.send(
-      new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(event)) }),
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(event)),
+      }),
+      { requestTimeout: waitSeconds * 1000 },
     ),
   );
   const payload = parseJson(answer.Payload === undefined ? 'null' : new TextDecoder().decode(answer.Payload), functionName);
@@ -29,7 +37,8 @@ export async function invokeFunction({ lambda, functionName, region }: FunctionT
   const message = typeof errorMessage === 'string' ? errorMessage : JSON.stringify(payload);
   const report = errorType === 'RotationFailedError' ? reportFromErrorMessage(message) : undefined;
   if (report !== undefined) return { kind: 'failed-run', report };
-  throw new CouldNotRunError(`Function ${functionName} ended in ${typeof errorType === 'string' ? errorType : answer.FunctionError}: ${message}`);
+  const endedIn = typeof errorType === 'string' ? errorType : answer.FunctionError;
+  throw new CouldNotRunError(`Function ${functionName} ended in ${endedIn}: ${message}`);
 }
 
 function parseJson(text: string, functionName: string): unknown {

@@ -1,7 +1,6 @@
 // A report as a person reads it: one row per workspace, then each failure's step and error on lines of
 // their own, then one summary line. Results never hold a secret value, so neither does this.
-import type { RotationReport } from '../lambda/contract/report.js';
-import type { TargetResult } from '../lambda/contract/report.js';
+import type { RotationReport, TargetResult } from '../lambda/contract/report.js';
 
 interface Column {
   readonly heading: string;
@@ -48,13 +47,21 @@ function deliveries(result: TargetResult): string {
 function failures(results: readonly TargetResult[]): string[] {
   const failed = results.filter((result) => result.outcome === 'failed');
   if (failed.length === 0) return [];
-  return ['', 'Failed:', ...failed.flatMap((result) => [`  ${result.workspaceId} at ${result.failedStep ?? 'an unknown step'}:`, ...indented(result.error ?? 'no error given', '    ')])];
+  return [
+    '',
+    'Failed:',
+    ...failed.flatMap((result) => [
+      `  ${result.workspaceId} at ${result.failedStep ?? 'an unknown step'}:`,
+      ...indented(result.error ?? 'no error given', '    '),
+    ]),
+  ];
 }
 
 function unknownDeliveries(results: readonly TargetResult[]): string[] {
   const unknown = results.filter((result) => result.deliveriesError !== undefined);
   if (unknown.length === 0) return [];
-  return ['', 'Delivery health unknown:', ...unknown.flatMap((result) => indented(`${result.workspaceId}: ${result.deliveriesError}`, '  '))];
+  const lines = unknown.flatMap((result) => indented(`${result.workspaceId}: ${result.deliveriesError}`, '  '));
+  return ['', 'Delivery health unknown:', ...lines];
 }
 
 function indented(text: string, indent: string): string[] {

@@ -8,11 +8,12 @@ import { expect, it } from 'vitest';
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-it('tsc --noEmit finds no type error in lambda/, infra/, cli/, bench/ or test/', async () => {
+it('tsc --noEmit finds no type error in lambda/, infra/, cli/, bench/, local/, scripts/ or test/', async () => {
   const report = await new Promise<string>((resolve) => {
-    execFile(process.execPath, [tsc, '--noEmit', '--pretty', 'false'], { cwd: projectRoot, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve(error === null ? '' : `${stdout}${stderr}`.trim() || String(error)),
-    );
+    const args = [tsc, '--noEmit', '--pretty', 'false'];
+    execFile(process.execPath, args, { cwd: projectRoot, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      resolve(error === null ? '' : `${stdout}${stderr}`.trim() || error.message);
+    });
   });
 
   expect(report).toBe('');

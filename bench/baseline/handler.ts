@@ -13,11 +13,11 @@ interface Target {
 }
 
 export async function handler(): Promise<{ rotated: number }> {
-  const targets = JSON.parse(process.env['ROTATION_TARGETS'] ?? '[]') as Target[];
+  const targets = JSON.parse(process.env.ROTATION_TARGETS ?? '[]') as Target[];
   for (const { workspaceId, secretId } of targets) {
-    const response = await fetch(`${process.env['PROLIFIC_API_BASE_URL']}/api/v1/hooks/secrets/`, {
+    const response = await fetch(`${process.env.PROLIFIC_API_BASE_URL}/api/v1/hooks/secrets/`, {
       method: 'POST',
-      headers: { authorization: `Token ${process.env['PROLIFIC_API_TOKEN']}`, 'content-type': 'application/json' },
+      headers: { authorization: `Token ${process.env.PROLIFIC_API_TOKEN}`, 'content-type': 'application/json' },
       body: JSON.stringify({ workspace_id: workspaceId }),
     });
     if (!response.ok) throw new Error(`Prolific answered ${response.status} for workspace ${workspaceId}`);

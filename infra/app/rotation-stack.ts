@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { STACK_OUTPUTS } from '../../lambda/contract/stack.js';
 import { ExampleReceiver } from '../example-receiver/example-receiver.js';
 import { ProlificWebhookSecretRotation } from '../construct/prolific-webhook-secret-rotation.js';
+import { checkStalenessThreshold, scheduleInterval } from '../construct/schedule-interval.js';
 import { isSecretArn, type StackSettings, type WorkspaceSetting } from './stack-settings.js';
 
 // CloudFormation allows 200 outputs a stack. A list of secret ARNs helps while it is short enough to read in
@@ -26,10 +27,12 @@ export class ProlificWebhookSecretRotationStack extends Stack {
   constructor(scope: Construct, id: string, props: RotationStackProps) {
     super(scope, id, props);
     const { settings } = props;
+    checkStalenessSetting(settings);
 
     this.rotation = new ProlificWebhookSecretRotation(this, 'Rotation', {
       workspaces: settings.workspaces.map(({ workspaceId, existingSecret, encryptionKeyArn, format }) => {
-        const encryptionKey = encryptionKeyArn === undefined ? undefined : Key.fromKeyArn(this, `SecretKey-${workspaceId}`, encryptionKeyArn);
+        const encryptionKey =
+          encryptionKeyArn === undefined ? undefined : Key.fromKeyArn(this, `SecretKey-${workspaceId}`, encryptionKeyArn);
         return existingSecret === undefined
           ? { workspaceId, format, encryptionKey }
           : { workspaceId, format, secret: this.importSecret(`ExistingSecret-${workspaceId}`, existingSecret, encryptionKey) };
@@ -49,6 +52,10 @@ export class ProlificWebhookSecretRotationStack extends Stack {
       alarmEmail: settings.alarmEmail,
       concurrency: settings.concurrency,
       testEvents: settings.testEvents,
+      rotation: settings.rotation,
+      // Its own metrics per stack: staging and production in one account and region must not set off each
+      // other's alarms. For the default stack name this is the default namespace.
+      metricsNamespace: this.stackName,
     });
 
     new CfnOutput(this, STACK_OUTPUTS.functionName, {
@@ -63,11 +70,34 @@ export class ProlificWebhookSecretRotationStack extends Stack {
       description: 'The topic every alarm notifies.',
       value: this.rotation.alarmTopic.topicArn,
     });
+    this.addOnCallOutputs();
     this.addSecretOutputs(settings.workspaces);
     const [firstWorkspace] = settings.workspaces;
     if (settings.exampleReceiver && firstWorkspace !== undefined) {
       this.exampleReceiver = this.addExampleReceiver(firstWorkspace);
     }
+  }
+
+  /** What on-call reaches for first: the queues that hold failed runs, the log group and the dashboard. */
+  private addOnCallOutputs(): void {
+    const { rotation } = this;
+    new CfnOutput(this, 'FunctionDeadLetterQueueUrl', {
+      description:
+        'Failed scheduled invocations, each with its event and error: aws sqs receive-message --queue-url <this URL>.',
+      value: rotation.functionDeadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'ScheduleDeadLetterQueueUrl', {
+      description: 'Scheduled events EventBridge Scheduler could not deliver: aws sqs receive-message --queue-url <this URL>.',
+      value: rotation.scheduleDeadLetterQueue.queueUrl,
+    });
+    new CfnOutput(this, 'LogGroupName', {
+      description: "The function's log group; its saved Logs Insights queries are in the console under this stack's name.",
+      value: rotation.logGroup.logGroupName,
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      description: 'The CloudWatch dashboard: secret ages, rotations, failures, heals, delivery health and the alarms.',
+      value: rotation.dashboardUrl,
+    });
   }
 
   /**
@@ -113,8 +143,25 @@ export class ProlificWebhookSecretRotationStack extends Stack {
     return isSecretArn(reference)
       ? Secret.fromSecretAttributes(this, id, { secretCompleteArn: reference, encryptionKey })
       : Secret.fromSecretAttributes(this, id, {
-          secretPartialArn: this.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: reference, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          secretPartialArn: this.formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: reference,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
           encryptionKey,
         });
   }
+}
+
+/**
+ * A staleness threshold shorter than the rotation interval, refused naming the context keys (the construct would
+ * refuse it too, naming its props).
+ */
+function checkStalenessSetting(settings: StackSettings): void {
+  if (!settings.scheduleEnabled || settings.stalenessThresholdDays === undefined) return;
+  checkStalenessThreshold(Duration.days(settings.stalenessThresholdDays), scheduleInterval(settings.schedule, 'Context key "schedule"'), {
+    threshold: 'Context key "stalenessThresholdDays"',
+    schedule: 'context key "schedule"',
+  });
 }

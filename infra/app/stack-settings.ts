@@ -4,7 +4,8 @@ import type { Node } from 'constructs';
 import { DEFAULT_ROTATION_INTERVAL_DAYS } from '../../lambda/contract/stack.js';
 import { MAX_CONCURRENCY } from '../../lambda/contract/environment.js';
 import { SECRET_FORMATS, type SecretFormat } from '../../lambda/contract/secret-formats.js';
-import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../../lambda/contract/workspaces.js';
+import { firstRepeatedWorkspaceId, isWorkspaceId, secretConflicts, WORKSPACE_ID_RULE } from '../../lambda/contract/workspaces.js';
+import { ROTATION_MODES, type RotationMode } from '../construct/native-rotation.js';
 import { scheduleInterval } from '../construct/schedule-interval.js';
 
 /** One workspace from the `workspaces` context key, with its optional key and format. */
@@ -35,6 +36,8 @@ export interface StackSettings {
   readonly concurrency?: number;
   /** Deploys the function's shareable console test events. */
   readonly testEvents: boolean;
+  /** Who starts each rotation: the construct's schedules, or Secrets Manager's own rotation; the construct's default when not given. */
+  readonly rotation?: RotationMode;
 }
 
 /** The context keys this app reads; any other key that is not the CDK's own is a typo. */
@@ -52,6 +55,9 @@ export const CONTEXT_KEYS = [
   'exampleReceiver',
   'concurrency',
   'testEvents',
+  'rotation',
+  // Read by stack-name.ts: the stack's name is not one of its settings.
+  'stackName',
 ] as const;
 // The CDK's own keys: feature flags (@aws-cdk/...), CLI and lookup keys (aws:cdk:..., with a colon), and these.
 const CDK_CONTEXT_KEYS = new Set(['cli-telemetry', 'acknowledged-issue-numbers']);
@@ -91,10 +97,13 @@ export function readStackSettings(node: Node): StackSettings {
     exampleReceiver: readBoolean(context('exampleReceiver'), 'exampleReceiver') ?? false,
     concurrency: readWholeNumber(context('concurrency'), 'concurrency', MAX_CONCURRENCY),
     testEvents: readBoolean(context('testEvents'), 'testEvents') ?? false,
+    rotation: readRotationMode(context('rotation')),
   };
   scheduleInterval(settings.schedule, 'Context key "schedule"');
   if (settings.tokenSecretKeyArn !== undefined && settings.tokenSecret === undefined) {
-    throw new Error('Context key "tokenSecretKey" is for an adopted token secret: give "tokenSecret" too (a created one uses the AWS managed key)');
+    throw new Error(
+      'Context key "tokenSecretKey" is for an adopted token secret: give "tokenSecret" too (a created one uses the AWS managed key)',
+    );
   }
   if (settings.scheduleEnabled && settings.schedule.startsWith('cron(') && settings.stalenessThresholdDays === undefined) {
     throw new Error(
@@ -126,21 +135,14 @@ function rejectUnknownKeys(node: Node): void {
  * would let a rotation write over the other; refuse what can be known before deployment.
  */
 function rejectSharedSecrets(settings: { workspaces: WorkspaceSetting[]; tokenSecret?: string }): void {
-  const named = [
-    ...settings.workspaces.flatMap(({ workspaceId, existingSecret }) =>
-      existingSecret === undefined ? [] : [{ key: `"workspaces" (${workspaceId})`, name: secretNameOf(existingSecret) }],
-    ),
-    ...(settings.tokenSecret === undefined ? [] : [{ key: '"tokenSecret"', name: secretNameOf(settings.tokenSecret) }]),
-  ];
-  named.forEach((entry, index) => {
-    const other = named.slice(index + 1).find((candidate) => candidate.name === entry.name);
-    if (other !== undefined) {
-      throw new Error(
-        `Context keys ${entry.key} and ${other.key} name the same secret "${entry.name}"; each workspace needs a secret ` +
-          'of its own, apart from the token secret',
-      );
-    }
-  });
+  const nameOf = (reference: string | undefined) => (reference === undefined ? undefined : secretNameOf(reference));
+  const [conflict] = secretConflicts(settings.workspaces, ({ existingSecret }) => nameOf(existingSecret), nameOf(settings.tokenSecret));
+  if (conflict === undefined) return;
+  const other = conflict.kind === 'token-secret' ? '"tokenSecret"' : `"workspaces" (${conflict.sharedWith[0]})`;
+  throw new Error(
+    `Context keys "workspaces" (${conflict.workspaceId}) and ${other} name the same secret "${conflict.identity}"; each workspace ` +
+      'needs a secret of its own, apart from the token secret',
+  );
 }
 
 /** The secret's name, from a name or from a complete ARN. */
@@ -156,21 +158,27 @@ function readWorkspaces(value: unknown): Omit<WorkspaceSetting, 'encryptionKeyAr
   if (entries === undefined || entries.length === 0) {
     throw new Error(`Context key "workspaces" is required: ${usage}`);
   }
-  const seen = new Set<string>();
-  return entries.map((entry) => {
-    const [workspaceId, existingSecret] = splitPair(entry);
-    if (!WORKSPACE_ID_PATTERN.test(workspaceId)) {
-      throw new Error(
-        `Context key "workspaces": "${workspaceId}" is not a Prolific workspace id (${WORKSPACE_ID_RULE}); ` +
-          `expected ${usage}`,
-      );
-    }
-    if (seen.has(workspaceId)) throw new Error(`Context key "workspaces" lists workspace "${workspaceId}" twice`);
-    seen.add(workspaceId);
-    return existingSecret === undefined
+  const pairs = entries.map(splitPair);
+  const malformed = pairs.find(([workspaceId]) => !isWorkspaceId(workspaceId));
+  if (malformed !== undefined) {
+    throw new Error(
+      `Context key "workspaces": "${malformed[0]}" is not a Prolific workspace id (${WORKSPACE_ID_RULE}); expected ${usage}`,
+    );
+  }
+  const repeated = firstRepeatedWorkspaceId(pairs.map(([workspaceId]) => workspaceId));
+  if (repeated !== undefined) {
+    throw new Error(
+      repeated.id === repeated.earlier
+        ? `Context key "workspaces" lists workspace "${repeated.id}" twice`
+        : `Context key "workspaces" lists "${repeated.earlier}" and "${repeated.id}", which differ only in letter case and so ` +
+            'name one workspace: list it once, as Prolific writes it (lowercase)',
+    );
+  }
+  return pairs.map(([workspaceId, existingSecret]) =>
+    existingSecret === undefined
       ? { workspaceId }
-      : { workspaceId, existingSecret: readSecretReference(existingSecret, `workspaces (${workspaceId})`) };
-  });
+      : { workspaceId, existingSecret: readSecretReference(existingSecret, `workspaces (${workspaceId})`) },
+  );
 }
 
 /** `ws=value,...` on the command line, or a list of such strings in cdk.json, read into a map by workspace. */
@@ -182,7 +190,9 @@ function readWorkspaceMap<T>(value: unknown, key: string, read: (raw: string, ke
   for (const entry of entries) {
     const [workspaceId, raw] = splitPair(entry);
     const parsed = raw === undefined ? undefined : read(raw, `${key} (${workspaceId})`);
-    if (parsed === undefined) throw new Error(`Context key "${key}" must be a comma-separated list of <workspace id>=<value>, got "${entry}"`);
+    if (parsed === undefined) {
+      throw new Error(`Context key "${key}" must be a comma-separated list of <workspace id>=<value>, got "${entry}"`);
+    }
     map.set(workspaceId, parsed);
   }
   return map;
@@ -193,7 +203,7 @@ function readList(value: unknown): string[] | undefined {
     typeof value === 'string'
       ? value.split(',')
       : Array.isArray(value) && value.every((entry) => typeof entry === 'string')
-        ? (value as string[])
+        ? value
         : undefined;
   return entries?.map((entry) => entry.trim()).filter((entry) => entry !== '');
 }
@@ -216,6 +226,14 @@ function readFormat(value: string, key: string): SecretFormat {
     throw new Error(`Context key "${key}" must be one of ${SECRET_FORMATS.join(', ')}, got "${value}"`);
   }
   return value as SecretFormat;
+}
+
+function readRotationMode(value: unknown): RotationMode | undefined {
+  const mode = readString(value, 'rotation');
+  if (mode !== undefined && !(ROTATION_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`Context key "rotation" must be one of ${ROTATION_MODES.join(', ')}, got "${mode}"`);
+  }
+  return mode as RotationMode;
 }
 
 function readString(value: unknown, key: string): string | undefined {

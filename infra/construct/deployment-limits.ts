@@ -17,7 +17,10 @@ function stackResourceCount(scope: IConstruct): number {
 function resourceLimitProblem(scope: IConstruct, advice: string): string | undefined {
   const count = stackResourceCount(scope);
   if (count <= MAX_STACK_RESOURCES) return undefined;
-  return `Stack ${Stack.of(scope).stackName} would hold ${count} resources; CloudFormation allows ${MAX_STACK_RESOURCES} in one stack. ${advice}`;
+  return (
+    `Stack ${Stack.of(scope).stackName} would hold ${count} resources; CloudFormation allows ${MAX_STACK_RESOURCES} in one stack. ` +
+    advice
+  );
 }
 
 /**
@@ -47,9 +50,12 @@ export function checkDeploymentLimits(scope: Construct, role: iam.Role, createdS
       ? `Leave out other resources, or ${split}`
       : `The construct creates a secret for ${createdSecrets} of the workspaces: adopt existing secrets instead (the ` +
         `workspace's "secret"; in the app, context "workspaces" with <workspace id>=<secret name or ARN>), or ${split}`;
+  // The figure is measured: deployment-limits.test.ts synthesizes exactly these 600 and counts the policies.
   const policyAdvice =
-    'The rotation function is granted each workspace secret (and each customer-managed KMS key) by ARN: share ' +
-    `KMS keys between secrets, adopt secrets with shorter names, or ${split}`;
+    'The rotation function is granted each workspace secret (and each customer-managed KMS key) by ARN, and the ' +
+    'ARNs set how many fit: 600 workspaces adopted by complete ARN, with names like prolific/<24 hex digits> and ' +
+    'no KMS key of their own, synthesize with 10 managed policies. Share KMS keys between secrets, adopt secrets ' +
+    `by complete ARN with names that short, or ${split}`;
   const immediate = resourceLimitProblem(scope, resourceAdvice);
   if (immediate !== undefined) throw new Error(immediate);
   scope.node.addValidation({

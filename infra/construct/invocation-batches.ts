@@ -9,12 +9,12 @@ const LAMBDA_MAX_TIMEOUT = Duration.minutes(15);
 export const MAX_EVENT_AGE = Duration.hours(6);
 // Lambda tries a throttled asynchronous event again after at most this long, so the function may sit idle
 // this long between one queued run and the next.
-const THROTTLED_RETRY_INTERVAL = Duration.minutes(5);
+export const THROTTLED_RETRY_INTERVAL = Duration.minutes(5);
 // Every batch has a rotation schedule and a heartbeat, and both may fire at the same moment.
 const SCHEDULES_PER_BATCH = 2;
 
 /** How the workspaces are split across scheduled invocations, and how long one invocation may run. */
-export interface InvocationPlan {
+export interface InvocationBatches {
   /** The workspaces each scheduled invocation works on, in the configured order; one batch holds them all. */
   readonly batches: readonly (readonly string[])[];
   /** The function's timeout: room for the largest batch. */
@@ -40,7 +40,7 @@ export function invocationTimeout(batchSize: number, concurrency: number): Durat
  * events within MAX_EVENT_BYTES. Throws when the batches, run one at a time (reserved concurrency 1), would
  * keep the last one waiting longer than Lambda keeps an asynchronous event.
  */
-export function planInvocations(workspaceIds: readonly string[], concurrency: number): InvocationPlan {
+export function batchInvocations(workspaceIds: readonly string[], concurrency: number): InvocationBatches {
   let batches = splitEvenly(workspaceIds, Math.ceil(workspaceIds.length / targetsPerInvocation(concurrency)));
   while (!batches.every((batch) => eventsFit(batch, batches.length))) {
     batches = splitEvenly(workspaceIds, batches.length + 1);

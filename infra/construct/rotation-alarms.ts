@@ -9,12 +9,31 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRIC_NAMES, SERVICE_DIMENSION } from '../../lambda/contract/metrics.js';
+import { logQueryName } from './log-queries.js';
+import { onCallName } from './on-call-names.js';
 
 const ALARM_PERIOD = Duration.minutes(5);
 // The staleness alarm looks at the daily maximum; two days in a row must breach (or be missing),
 // so a heartbeat that is merely late within its day does not page anyone.
 const STALENESS_PERIOD = Duration.days(1);
 const STALENESS_EVALUATION_PERIODS = 2;
+
+// The package names no repository URL, so each alarm's description names its runbook entry in words: the row of
+// the table in docs/operations.md, section "Alarms", that says what the alarm means and what to do.
+const RUNBOOK_ROWS = {
+  FunctionErrorsAlarm: 'Function errors',
+  FunctionDeadLetterQueueAlarm: 'Function dead-letter queue has messages',
+  ScheduleDeadLetterQueueAlarm: 'Schedule dead-letter queue has messages',
+  ScheduleTargetErrorsAlarm: 'Schedule target errors',
+  CurrentVersionMissingAlarm: 'Current version missing',
+  SubscriptionsDisabledAlarm: 'Subscriptions disabled',
+  DeliveriesFailingAlarm: 'Deliveries failing',
+  DriftHealedAlarm: 'Drift healed',
+  RotationEventFailedAlarm: 'Rotation event failed',
+  DeliveryHealthUnknownAlarm: 'Delivery health unknown',
+  StalenessAlarm: 'Staleness',
+} as const;
+type AlarmId = keyof typeof RUNBOOK_ROWS;
 
 /** A topic for the alarms that only accepts TLS publishers. */
 export function createAlarmTopic(scope: Construct): sns.Topic {
@@ -82,7 +101,10 @@ export function createOperationalAlarms(
     createAlarm(scope, topic, 'FunctionErrorsAlarm', {
       metric: sources.function.metricErrors({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM }),
       // The read-only status event: a person looks before acting.
-      description: 'The rotation function failed. Read its log group for the run, then invoke {"action":"status"}.',
+      description:
+        `The rotation function failed. The saved Logs Insights query ${logQueryName(scope, 'failures')} names each failed ` +
+        `workspace and step with its last error and run; ${logQueryName(scope, 'oneRun')} shows that run. Then invoke ` +
+        '{"action":"status"}.',
     }),
     createAlarm(scope, topic, 'FunctionDeadLetterQueueAlarm', {
       metric: messagesWaitingIn(sources.functionDeadLetterQueue),
@@ -113,7 +135,7 @@ export interface FunctionMetricsSource {
  * the run (its workspace_id) names the workspace.
  */
 export function createConditionAlarms(scope: Construct, topic: sns.ITopic, source: FunctionMetricsSource): cloudwatch.Alarm[] {
-  const alarmOn = (id: string, metricName: string, description: string) =>
+  const alarmOn = (id: AlarmId, metricName: string, description: string) =>
     createAlarm(scope, topic, id, { metric: serviceWideSum(source, metricName), description });
   return [
     alarmOn(
@@ -142,7 +164,8 @@ export function createConditionAlarms(scope: Construct, topic: sns.ITopic, sourc
       METRIC_NAMES.driftHealed,
       'A signing secret was changed outside the schedule (someone rotated it in the Prolific app, or a late ' +
         "POST took effect), and a sync run stored Prolific's active secret. Receivers now verify with it. " +
-        'Find out who changed it: the log line with drift_healed names the workspace.',
+        'Find out who changed it: the log line with drift_healed names the workspace (the saved Logs Insights query ' +
+        `${logQueryName(scope, 'heals')} lists them).`,
     ),
     alarmOn(
       'RotationEventFailedAlarm',
@@ -208,11 +231,15 @@ function messagesWaitingIn(queue: sqs.IQueue): cloudwatch.Metric {
   return queue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.MAXIMUM });
 }
 
-/** An alarm that notifies `topic`; by default it fires on one datapoint of 1 or more, and missing data is fine. */
+/**
+ * An alarm that notifies `topic` when it fires and when it is OK again, named after the stack and the construct
+ * (`<stack>-<construct path>-FunctionErrors`), its description ending with its runbook entry. By default it fires
+ * on one datapoint of 1 or more, and missing data is fine.
+ */
 function createAlarm(
   scope: Construct,
   topic: sns.ITopic,
-  id: string,
+  id: AlarmId,
   options: {
     metric: cloudwatch.IMetric;
     description: string;
@@ -223,14 +250,17 @@ function createAlarm(
   },
 ): cloudwatch.Alarm {
   const alarm = new cloudwatch.Alarm(scope, id, {
+    alarmName: onCallName(scope, id.replace(/Alarm$/, ''), '-'),
     metric: options.metric,
-    alarmDescription: options.description,
+    alarmDescription: `${options.description} Runbook: docs/operations.md, section "Alarms", row "${RUNBOOK_ROWS[id]}".`,
     threshold: options.threshold ?? 1,
     comparisonOperator: options.comparisonOperator ?? cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: options.evaluationPeriods ?? 1,
     datapointsToAlarm: options.evaluationPeriods ?? 1,
     treatMissingData: options.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
   });
+  // The all-clear goes where the alarm went, so that whoever was paged hears that it is over.
   alarm.addAlarmAction(new SnsAction(topic));
+  alarm.addOkAction(new SnsAction(topic));
   return alarm;
 }

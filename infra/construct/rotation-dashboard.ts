@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { METRIC_NAMES, SERVICE_DIMENSION, WORKSPACE_DIMENSION } from '../../lambda/contract/metrics.js';
@@ -98,6 +98,12 @@ export function createRotationDashboard(scope: Construct, options: RotationDashb
       ],
     ],
   });
+}
+
+/** The dashboard in the CloudWatch console, in its stack's Region (the commercial partition's console). */
+export function dashboardConsoleUrl(dashboard: cloudwatch.Dashboard): string {
+  const { region } = Stack.of(dashboard);
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${dashboard.dashboardName}`;
 }
 
 /** A metric the function emits without the workspace dimension, over a day. */

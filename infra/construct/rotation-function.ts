@@ -2,7 +2,7 @@ import { Stack, Token, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import { ENVIRONMENT } from '../../lambda/contract/environment.js';
 import { ROTATION_EVENT } from '../../lambda/contract/rotation-event.js';
 import type { SecretFormat } from '../../lambda/contract/secret-formats.js';
-import { acknowledgeNoDeadLetterQueueOrTracing, bundledFunctionProps } from './bundled-function.js';
+import { acknowledgeNoDeadLetterQueueOrTracing, createBundledFunction } from './bundled-function.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { MAX_EVENT_AGE } from './invocation-batches.js';
 import { packInOrder } from './pack-in-order.js';
@@ -66,8 +66,7 @@ export function createRotationFunction(scope: Construct, options: RotationFuncti
       return { workspaceId, secretId: secretIdOf(secret), ...(format === 'json' ? {} : { format }) };
     }),
   );
-  const fn = new NodejsFunction(scope, 'Function', {
-    ...bundledFunctionProps('lambda/rotation-function/handler.ts'),
+  const fn = createBundledFunction(scope, 'Function', 'rotation-function', {
     memorySize: 256,
     timeout: options.timeout,
     role,
@@ -161,14 +160,20 @@ function grantRotation(
 
 // Written out rather than EventBus.fromEventBusName(scope, id, 'default').grantPutEventsTo(fn): that grant
 // allows any source, and this statement allows only the rotation event's, so the function cannot pose as
-// another service to the rules on the account's default bus.
+// another service to the rules on the account's default bus. `events:source` is multivalued (one PutEvents
+// carries up to ten entries), so IAM needs a set operator: a plain StringEquals never matches it and would
+// deny every event. ForAllValues holds every entry to the one source; the Null check stops an empty set
+// from passing it vacuously.
 function grantRotationEvents(fn: lambda.IFunction): void {
   fn.grantPrincipal.addToPrincipalPolicy(
     new iam.PolicyStatement({
       sid: 'PutRotationEvents',
       actions: ['events:PutEvents'],
       resources: [Stack.of(fn).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-      conditions: { StringEquals: { 'events:source': ROTATION_EVENT.source } },
+      conditions: {
+        'ForAllValues:StringEquals': { 'events:source': [ROTATION_EVENT.source] },
+        Null: { 'events:source': 'false' },
+      },
     }),
   );
 }

@@ -58,14 +58,16 @@ export function createRotationSchedules(
 /**
  * The daily sync runs, one per batch: they repair drift (a secret changed outside the schedule) within a day,
  * without a POST to Prolific, and report each workspace's age, which the staleness alarm watches, and delivery health.
+ * `expression` is daily: `rate(1 day)` unless a fixed time of day is needed (Secrets Manager's own rotation).
  */
 export function createHeartbeatSchedules(
   scope: Construct,
   delivery: ScheduleDelivery,
   batches: readonly (readonly string[])[],
+  expression: scheduler.ScheduleExpression = HEARTBEAT_EXPRESSION,
 ): scheduler.Schedule[] {
   return createBatchSchedules(scope, 'HeartbeatSchedule', delivery, batches, {
-    expression: HEARTBEAT_EXPRESSION,
+    expression,
     enabled: true,
     event: HEARTBEAT_EVENT,
     description:

@@ -63,7 +63,9 @@ export function createTargetParameters(scope: Construct, targets: readonly Targe
       parameterName: `${path}/${number}`,
       stringValue: stack.toJsonString(chunk),
       tier: ssm.ParameterTier.STANDARD,
-      description: `Rotation targets ${number} of the Prolific webhook secret rotation in stack ${stack.stackName}. Written by the stack; do not edit.`,
+      description:
+        `Rotation targets ${number} of the Prolific webhook secret rotation in stack ${stack.stackName}. ` +
+        'Written by the stack; do not edit.',
     });
   });
   parameters.forEach((parameter, index) => {

@@ -1,9 +1,10 @@
-import { RemovalPolicy, SecretValue, Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, SecretValue, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { API_TOKEN_PLACEHOLDER, TARGET_SECRET_PLACEHOLDER } from '../../lambda/contract/secret-formats.js';
+import { STACK_TAG, WORKSPACE_ID_TAG } from '../../lambda/contract/secret-tags.js';
 
 /** What a function is told to call a secret: its full ARN when known, else its name. */
 export function secretIdOf(secret: secretsmanager.ISecret): string {
@@ -30,12 +31,14 @@ export function grantSecretRead(secret: secretsmanager.ISecret, grantee: iam.IGr
 
 /**
  * A new secret for the webhook signing secret of one workspace, kept when the stack is deleted. It holds
- * a placeholder until the function's first run syncs it from Prolific.
+ * a placeholder until the function's first run syncs it from Prolific. Tagged with its workspace (the
+ * function refuses to write a secret tagged for another) and its stack, so an auditor can list them.
  */
 export function createWorkspaceSecret(
   scope: Construct,
   workspaceId: string,
   encryptionKey: IKey | undefined,
+  rotatedBySecretsManager: boolean,
 ): secretsmanager.Secret {
   const secret = new secretsmanager.Secret(scope, `Secret-${workspaceId}`, {
     description:
@@ -45,6 +48,10 @@ export function createWorkspaceSecret(
     encryptionKey,
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  Tags.of(secret).add(WORKSPACE_ID_TAG, workspaceId);
+  tagWithStack(secret);
+  // With Secrets Manager's own rotation the secret has a rotation schedule, and the rule passes unaided.
+  if (rotatedBySecretsManager) return secret;
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason:
@@ -54,7 +61,7 @@ export function createWorkspaceSecret(
   return secret;
 }
 
-/** A new secret for the Prolific API token, kept when the stack is deleted; a person puts the token in. */
+/** A new secret for the Prolific API token, kept when the stack is deleted and tagged with its stack; a person puts the token in. */
 export function createApiTokenSecret(scope: Construct): secretsmanager.Secret {
   const secret = new secretsmanager.Secret(scope, 'ApiTokenSecret', {
     description:
@@ -64,6 +71,7 @@ export function createApiTokenSecret(scope: Construct): secretsmanager.Secret {
     secretStringValue: SecretValue.unsafePlainText(API_TOKEN_PLACEHOLDER),
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  tagWithStack(secret);
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason:
@@ -71,6 +79,10 @@ export function createApiTokenSecret(scope: Construct): secretsmanager.Secret {
       'them, so no function can; the deploy guide says how a person replaces the token.',
   });
   return secret;
+}
+
+function tagWithStack(secret: secretsmanager.Secret): void {
+  Tags.of(secret).add(STACK_TAG, Stack.of(secret).stackName);
 }
 
 /**

@@ -1,12 +1,13 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EXAMPLE_RECEIVER_ENVIRONMENT } from '../../lambda/contract/environment.js';
 import type { SecretFormat } from '../../lambda/contract/secret-formats.js';
-import { acknowledgeNoDeadLetterQueueOrTracing, bundledFunctionProps } from '../construct/bundled-function.js';
+import { acknowledgeNoDeadLetterQueueOrTracing, createBundledFunction } from '../construct/bundled-function.js';
 import type { ProlificWebhookSecretRotation } from '../construct/prolific-webhook-secret-rotation.js';
 import { secretIdOf } from '../construct/workspace-secrets.js';
 
@@ -33,17 +34,21 @@ export interface ExampleReceiverProps {
 export class ExampleReceiver extends Construct {
   public readonly function: NodejsFunction;
   public readonly url: lambda.FunctionUrl;
+  /** Where the receiver records the deliveries it processed (Powertools Idempotency), keyed on their replay key. */
+  public readonly idempotencyTable: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: ExampleReceiverProps) {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Example webhook receiver: its log group and the signing secret of workspace ${props.workspaceId}.`,
+      description: `Example webhook receiver: its log group, idempotency table and the signing secret of workspace ${props.workspaceId}.`,
     });
     logGroup.grantWrite(role);
-    this.function = new NodejsFunction(this, 'Function', {
-      ...bundledFunctionProps('lambda/example-receiver/handler.ts'),
+    this.idempotencyTable = createIdempotencyTable(this);
+    // The four calls Powertools' persistence makes, on this table only.
+    this.idempotencyTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    this.function = createBundledFunction(this, 'Function', 'example-receiver', {
       memorySize: 256,
       // A cold start reads the secret (DescribeSecret and one GetSecretValue per label) before it answers.
       timeout: Duration.seconds(10),
@@ -52,6 +57,7 @@ export class ExampleReceiver extends Construct {
       environment: {
         [EXAMPLE_RECEIVER_ENVIRONMENT.secretId]: secretIdOf(props.rotation.secretFor(props.workspaceId)),
         [EXAMPLE_RECEIVER_ENVIRONMENT.secretFormat]: props.format ?? 'json',
+        [EXAMPLE_RECEIVER_ENVIRONMENT.idempotencyTable]: this.idempotencyTable.tableName,
       },
       reservedConcurrentExecutions: RESERVED_CONCURRENCY,
       description: `Example Prolific webhook receiver of workspace ${props.workspaceId}: verifies each delivery's signature.`,
@@ -61,6 +67,21 @@ export class ExampleReceiver extends Construct {
     this.url = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
     acknowledgeReceiverFindings(this.function);
   }
+}
+
+/**
+ * Powertools Idempotency's table (its default attribute names): one item per delivery processed, deleted by
+ * TTL after its expiry. It exists with the example only, and holds no secret: replay keys and results.
+ */
+function createIdempotencyTable(scope: Construct): dynamodb.Table {
+  return new dynamodb.Table(scope, 'Idempotency', {
+    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    timeToLiveAttribute: 'expiration',
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    // Records of deliveries already processed, worth nothing once the example is removed.
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
 }
 
 function acknowledgeReceiverFindings(fn: NodejsFunction): void {

@@ -68,4 +68,6 @@ export const EXAMPLE_RECEIVER_ENVIRONMENT = {
   secretId: 'PROLIFIC_SECRET_ID',
   /** What that secret holds: `json` (the default) or `plain`. */
   secretFormat: 'PROLIFIC_SECRET_FORMAT',
+  /** The DynamoDB table in which deliveries are made idempotent on their replay key (Powertools Idempotency). */
+  idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
 } as const;

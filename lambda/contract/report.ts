@@ -63,10 +63,20 @@ export interface DeliveryHealth {
   readonly subscriptions: number;
   /** Disabled subscriptions: Prolific disables one after 5 days of failed deliveries. */
   readonly disabled: number;
-  /** Deliveries created since the current secret was rotated in that failed (a lower bound when very many failed). */
+  /**
+   * Deliveries created since the current secret was rotated in that failed, each counted once (by event id).
+   * Exact unless `failureCount` says otherwise.
+   */
   readonly failedSinceRotation: number;
-  /** When the latest of those was created, if any. */
+  /** When the latest of those counted was created, if any. */
   readonly lastFailureAt: string | null;
+  /**
+   * Absent when `failedSinceRotation` is exact. `'lower-bound'`: at least that many failed, but some pages of
+   * a subscription's events were left unread (more than the 10 pages read per subscription would hold, or
+   * Prolific answered the same page again). `'not-read'`: the current secret's rotation time is unknown (a
+   * placeholder), so no events were read and `failedSinceRotation` is 0.
+   */
+  readonly failureCount?: 'lower-bound' | 'not-read';
 }
 
 /** What an invocation returns. Never holds a secret value or the token. */

@@ -8,3 +8,12 @@ export const ROTATION_EVENT = {
   source: 'prolific.webhook-secret-rotation',
   detailType: 'Webhook Signing Secret Changed',
 } as const;
+
+/** What a receiver's rule matches on, in the event's `detail`. */
+export interface RotationEventDetail {
+  readonly workspaceId: string;
+  readonly secretArn: string;
+  readonly versionId: string | null;
+  readonly prolificSecretId: string | null;
+  readonly outcome: 'rotated' | 'healed' | 'resumed';
+}

@@ -31,6 +31,19 @@ export const MIN_PROLIFIC_CALL_MS = PROLIFIC_REQUEST_TIMEOUT_MS;
  */
 export const STORE_RESERVE_MS = 20_000;
 
+/**
+ * What must be left of the invocation after the POST, and after the GET that settles an unanswered POST:
+ * the time to store the new secret, which exists nowhere else, then the report.
+ */
+export const AFTER_POST_RESERVE_MS = STORE_RESERVE_MS + REPORT_RESERVE_MS;
+
+/**
+ * The least time left at which the POST is sent: one request, then what must follow it. The rotation
+ * protocol checks it before the POST; the Prolific client starts the POST only with one request's time
+ * beyond AFTER_POST_RESERVE_MS, which is the same figure.
+ */
+export const MIN_TIME_TO_ROTATE_MS = MIN_PROLIFIC_CALL_MS + AFTER_POST_RESERVE_MS;
+
 /** The least time a target is started with: a read of both sides (enough for `status` and `sync`). */
 export const MIN_TARGET_START_MS = REPORT_RESERVE_MS + MIN_PROLIFIC_CALL_MS + SECRETS_MANAGER_REQUEST_TIMEOUT_MS;
 

@@ -1,22 +1,28 @@
 // Verifies a Prolific webhook delivery against the workspace's signing secret in Secrets Manager, across
-// rotations (docs/receivers.md). Signature = base64(HMAC-SHA256(key = the secret's `value` as UTF-8,
-// message = the X-Prolific-Request-Timestamp header followed by the body)).
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+// rotations (docs/receivers.md, "What the kit guarantees"). Signature = base64(HMAC-SHA256(key = the secret's
+// `value` as UTF-8, message = the X-Prolific-Request-Timestamp header followed by the body)).
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SecretFormat } from '../contract/secret-formats.js';
-import { reserialisedBodies } from './reserialised-body.js';
-import { createSigningKeySource, type SigningKey, type SigningStage } from './signing-keys.js';
+import type { StagingLabel } from '../contract/staging-labels.js';
+import { createReplayGuard } from './replay-guard.js';
+import { createDefaultSecretsManagerClient } from './secrets-manager-client.js';
+import { decodedDigest, deliveryBodies, matchSignature, type VerifiedForm } from './signature.js';
+import { createSigningKeySource, type SigningKey } from './signing-keys.js';
 
-export type { SigningStage } from './signing-keys.js';
+export { signDelivery, type VerifiedForm } from './signature.js';
 
 export const SIGNATURE_HEADER = 'X-Prolific-Request-Signature';
 export const TIMESTAMP_HEADER = 'X-Prolific-Request-Timestamp';
+/** Not signed: anyone can change it on a captured delivery, so deduplicate on `replayKey` instead. */
 export const EVENT_ID_HEADER = 'X-Event-ID';
 
 export interface DeliveryVerifierOptions {
   /** ARN or name of the workspace's target secret. */
   readonly secretId: string;
-  /** A Secrets Manager client, created once outside the request path. @default a client from the SDK's environment */
+  /**
+   * A Secrets Manager client, created once outside the request path.
+   * @default a client from the SDK's environment, with a 1 s connection timeout, a 3 s request timeout and 2 attempts
+   */
   readonly client?: SecretsManagerClient;
   /** What the secret holds: the rotation function's JSON (its key `value`), or the bare signing secret. @default 'json' */
   readonly format?: SecretFormat;
@@ -36,6 +42,14 @@ export interface DeliveryVerifierOptions {
    * @default 300
    */
   readonly previousGraceSeconds?: number;
+  /** A body larger than this is rejected (`body-too-large`) before any HMAC or parsing. @default 262144 (256 KiB) */
+  readonly maxBodyBytes?: number;
+  /** How many accepted signatures are remembered (within the tolerance) to refuse replays. @default 10000 */
+  readonly replayCacheSize?: number;
+  /** How long one read of the secret may take in all; deliveries waiting on it then fail with ReceiverSecretError. @default 5000 */
+  readonly readDeadlineMs?: number;
+  /** How long past cacheSeconds the last keys read keep verifying while Secrets Manager cannot be read. @default 900 */
+  readonly maxStaleSeconds?: number;
   /** The clock. @default () => new Date() */
   readonly now?: () => Date;
 }
@@ -49,15 +63,43 @@ export interface Delivery {
 
 /** Why a delivery was rejected. Stable strings: safe to log or count. */
 export type DeliveryRejection =
+  | 'body-too-large' // over maxBodyBytes: rejected before any HMAC or parsing
   | 'missing-headers' // no signature or no timestamp header
   | 'invalid-timestamp' // the timestamp header is not UNIX seconds
   | 'stale-timestamp' // more than toleranceSeconds from now, in the past or the future
   | 'no-signing-secret' // the secret holds no signing secret yet (the placeholder before the first rotation run)
-  | 'bad-signature';
+  | 'bad-signature' // not base64 of 32 bytes, or made with none of the usable keys
+  | 'replayed'; // a signature this process accepted within the tolerance
 
-export type DeliveryVerification =
-  | { readonly ok: true; readonly eventId: string | undefined; readonly matched: SigningStage }
-  | { readonly ok: false; readonly reason: DeliveryRejection };
+export interface AcceptedDelivery {
+  readonly ok: true;
+  /** `X-Event-ID`, as sent: not signed, so not a deduplication key on its own. */
+  readonly eventId: string | undefined;
+  readonly matched: StagingLabel;
+  /**
+   * `raw` when the body's bytes verified; `reserialised` when only a re-serialised form of its JSON did
+   * (Prolific's own sample signs `json.dumps(body)`): then what is authenticated is `JSON.parse(rawBody)`, not the bytes.
+   */
+  readonly form: VerifiedForm;
+  /** The signature's digest in hex: the same for every copy of this delivery, whatever its event id. Deduplicate on it. */
+  readonly replayKey: string;
+  /** True when Secrets Manager could not be read and the last keys read (within maxStaleSeconds) verified it. */
+  readonly staleKeys: boolean;
+}
+
+export type DeliveryVerification = AcceptedDelivery | { readonly ok: false; readonly reason: DeliveryRejection };
+
+/** Verifies deliveries; `release` lets a copy of an accepted one through again when it could not be processed. */
+export interface DeliveryVerifier {
+  (delivery: Delivery): Promise<DeliveryVerification>;
+  /**
+   * Forgets an accepted delivery's `replayKey`: call it when you answer it 5xx, so that Prolific's retry
+   * (which may carry the same signature) is not refused as `replayed`.
+   */
+  release(replayKey: string): void;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 const DEFAULTS = {
   format: 'json' as SecretFormat,
@@ -68,87 +110,96 @@ const DEFAULTS = {
   toleranceSeconds: 300,
   // Matches toleranceSeconds: a delivery signed before the rotation is stale after that anyway.
   previousGraceSeconds: 300,
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+  replayCacheSize: 10_000,
+  readDeadlineMs: 5000,
+  maxStaleSeconds: 900,
   now: () => new Date(),
 };
 
 const UNIX_SECONDS = /^\d+(\.\d+)?$/;
-const DIGEST_BYTES = 32;
+const NON_NEGATIVE = ['cacheSeconds', 'mismatchRereadSeconds', 'toleranceSeconds', 'previousGraceSeconds', 'maxStaleSeconds'] as const;
+const POSITIVE_INTEGERS = ['maxBodyBytes', 'replayCacheSize', 'readDeadlineMs'] as const;
 
-/** The signature Prolific sends for `body` at `timestamp` (UNIX seconds, as the header carries it). */
-export function signDelivery(secretValue: string, timestamp: string, body: string | Uint8Array): string {
-  return signatureDigest(secretValue, timestamp, body).toString('base64');
-}
+type Options = typeof DEFAULTS & DeliveryVerifierOptions;
 
-function signatureDigest(secretValue: string, timestamp: string, body: string | Uint8Array): Buffer {
-  return createHmac('sha256', Buffer.from(secretValue, 'utf8')).update(timestamp, 'utf8').update(body).digest();
-}
-
-/**
- * A verifier for one workspace's deliveries. It never throws for a bad delivery (it answers `ok: false`
- * with a reason); it throws `ReceiverSecretError` only when the secret cannot be read at all.
- */
-export function createDeliveryVerifier(opts: DeliveryVerifierOptions): (delivery: Delivery) => Promise<DeliveryVerification> {
+function validated(opts: DeliveryVerifierOptions): Options {
   const options = { ...DEFAULTS, ...withoutUndefined(opts) };
-  for (const name of ['cacheSeconds', 'mismatchRereadSeconds', 'toleranceSeconds', 'previousGraceSeconds'] as const) {
+  for (const name of NON_NEGATIVE) {
     if (!Number.isFinite(options[name]) || options[name] < 0) {
       throw new TypeError(`${name} must be a finite number of seconds, 0 or more (got ${options[name]})`);
     }
   }
-  const signingKeys = createSigningKeySource({ ...options, client: options.client ?? new SecretsManagerClient({}) });
+  for (const name of POSITIVE_INTEGERS) {
+    if (!Number.isSafeInteger(options[name]) || options[name] < 1) {
+      throw new TypeError(`${name} must be a whole number, 1 or more (got ${options[name]})`);
+    }
+  }
+  return options;
+}
 
-  return async function verifyDelivery({ headers, rawBody }: Delivery): Promise<DeliveryVerification> {
+/** True when the body is over `maxBytes`, decided from its length alone whenever that suffices. */
+export function bodyTooLarge(rawBody: string | Uint8Array, maxBytes: number): boolean {
+  if (typeof rawBody !== 'string') return !(rawBody instanceof Uint8Array) || rawBody.byteLength > maxBytes;
+  // A UTF-16 code unit takes 1 to 3 bytes in UTF-8.
+  if (rawBody.length > maxBytes) return true;
+  return rawBody.length * 3 > maxBytes && Buffer.byteLength(rawBody, 'utf8') > maxBytes;
+}
+
+/**
+ * A verifier for one workspace's deliveries. It never throws for a bad delivery (it answers `ok: false`
+ * with a reason); it throws `ReceiverSecretError` only when the secret cannot be read at all (within
+ * readDeadlineMs, and with no keys read within maxStaleSeconds to fall back on).
+ */
+export function createDeliveryVerifier(opts: DeliveryVerifierOptions): DeliveryVerifier {
+  const options = validated(opts);
+  const signingKeys = createSigningKeySource({ ...options, client: options.client ?? createDefaultSecretsManagerClient() });
+  const replays = createReplayGuard(options.replayCacheSize);
+
+  async function verifyDelivery({ headers, rawBody }: Delivery): Promise<DeliveryVerification> {
+    if (bodyTooLarge(rawBody, options.maxBodyBytes)) return { ok: false, reason: 'body-too-large' };
     const signature = headerValue(headers, SIGNATURE_HEADER);
     const timestamp = headerValue(headers, TIMESTAMP_HEADER);
     if (signature === undefined || timestamp === undefined) return { ok: false, reason: 'missing-headers' };
     if (!UNIX_SECONDS.test(timestamp)) return { ok: false, reason: 'invalid-timestamp' };
     const now = options.now();
-    if (Math.abs(now.getTime() - Number(timestamp) * 1000) > options.toleranceSeconds * 1000) {
-      return { ok: false, reason: 'stale-timestamp' };
-    }
+    const signedAtMs = Number(timestamp) * 1000;
+    if (!(Math.abs(now.getTime() - signedAtMs) <= options.toleranceSeconds * 1000)) return { ok: false, reason: 'stale-timestamp' };
+    const digest = decodedDigest(signature);
+    if (digest === undefined) return { ok: false, reason: 'bad-signature' };
 
-    const provided = Buffer.from(signature, 'base64');
-    const signedWith = (keys: readonly SigningKey[]) => stageThatSigned(keys, timestamp, rawBody, provided);
-    let { keys, readNow } = await signingKeys.keysAt(now);
-    let matched = signedWith(keys);
-    if (matched === undefined && !readNow) {
+    const bodies = deliveryBodies(rawBody);
+    const signedWith = (keys: readonly SigningKey[]) => matchSignature(keys, timestamp, bodies, digest);
+    const first = await signingKeys.keysAt(now);
+    let { keys, stale } = first;
+    let match = signedWith(keys);
+    if (match === undefined && !first.readNow) {
       // Prolific may have rotated since the cache was filled: it signs with the new secret at once.
       const reread = await signingKeys.rereadAfterMismatch(now);
       if (reread !== undefined) {
         keys = reread;
-        matched = signedWith(keys);
+        stale = false;
+        match = signedWith(keys);
       }
     }
-    if (matched === undefined) return { ok: false, reason: keys.length === 0 ? 'no-signing-secret' : 'bad-signature' };
-    return { ok: true, eventId: headerValue(headers, EVENT_ID_HEADER), matched };
-  };
-}
-
-/** The label of the key that signed the raw body, or failing that a re-serialised form of it. */
-function stageThatSigned(
-  keys: readonly SigningKey[],
-  timestamp: string,
-  rawBody: string | Uint8Array,
-  provided: Buffer,
-): SigningStage | undefined {
-  if (provided.length !== DIGEST_BYTES) return undefined;
-  for (const body of bodiesToTry(rawBody)) {
-    // Compares digests, in constant time, never strings.
-    const key = keys.find((candidate) => timingSafeEqual(signatureDigest(candidate.value, timestamp, body), provided));
-    if (key) return key.stage;
+    if (match === undefined) return { ok: false, reason: keys.length === 0 ? 'no-signing-secret' : 'bad-signature' };
+    const replayKey = digest.toString('hex');
+    if (!replays.firstSighting(replayKey, signedAtMs + options.toleranceSeconds * 1000, now.getTime())) {
+      return { ok: false, reason: 'replayed' };
+    }
+    const eventId = headerValue(headers, EVENT_ID_HEADER);
+    return { ok: true, eventId, matched: match.stage, form: match.form, replayKey, staleKeys: stale };
   }
-  return undefined;
+
+  return Object.assign(verifyDelivery, { release: (replayKey: string) => { replays.forget(replayKey); } });
 }
 
-function* bodiesToTry(rawBody: string | Uint8Array): Generator<string | Uint8Array> {
-  yield rawBody;
-  yield* reserialisedBodies(rawBody);
-}
-
-function headerValue(headers: Delivery['headers'], name: string): string | undefined {
+function headerValue(headers: Delivery['headers'] | null | undefined, name: string): string | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
   const wanted = name.toLowerCase();
-  const value = Object.entries(headers).find(([key]) => key.toLowerCase() === wanted)?.[1];
-  const first = typeof value === 'string' || value === undefined ? value : value[0];
-  return first === '' ? undefined : first;
+  const value: unknown = Object.entries(headers).find(([key]) => key.toLowerCase() === wanted)?.[1];
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' && first !== '' ? first : undefined;
 }
 
 /** An option passed as `undefined` takes its default instead of overriding it. */

@@ -1,17 +1,8 @@
 // Tells receivers that cache the secret (ECS tasks, long-lived services) that it changed: one event on the
 // account's default EventBridge bus for each workspace whose AWSCURRENT a run moved. Never a value.
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ROTATION_EVENT } from '../contract/rotation-event.js';
+import { ROTATION_EVENT, type RotationEventDetail } from '../contract/rotation-event.js';
 import type { TargetResult } from '../contract/report.js';
-
-/** What a receiver's rule matches on, in the event's `detail`. */
-export interface RotationEventDetail {
-  readonly workspaceId: string;
-  readonly secretArn: string;
-  readonly versionId: string | null;
-  readonly prolificSecretId: string | null;
-  readonly outcome: 'rotated' | 'healed' | 'resumed';
-}
 
 /** A result after which AWSCURRENT holds another version than before the run. */
 export type ChangedResult = TargetResult & { outcome: RotationEventDetail['outcome'] };
@@ -33,7 +24,9 @@ export async function announceRotation(client: EventBridgeClient, result: Change
     outcome: result.outcome,
   };
   const output = await client.send(
-    new PutEventsCommand({ Entries: [{ Source: ROTATION_EVENT.source, DetailType: ROTATION_EVENT.detailType, Detail: JSON.stringify(detail) }] }),
+    new PutEventsCommand({
+      Entries: [{ Source: ROTATION_EVENT.source, DetailType: ROTATION_EVENT.detailType, Detail: JSON.stringify(detail) }],
+    }),
   );
   const failed = output.Entries?.find((entry) => entry.ErrorCode !== undefined);
   if ((output.FailedEntryCount ?? 0) > 0 || failed !== undefined) {

@@ -1,5 +1,11 @@
-import { apiBaseUrlProblem, DEFAULT_CONCURRENCY, DEFAULT_PROLIFIC_API_BASE_URL, ENVIRONMENT, MAX_CONCURRENCY } from '../contract/environment.js';
-import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../contract/workspaces.js';
+import {
+  apiBaseUrlProblem,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_PROLIFIC_API_BASE_URL,
+  ENVIRONMENT,
+  MAX_CONCURRENCY,
+} from '../contract/environment.js';
+import { firstRepeated, firstRepeatedWorkspaceId, isWorkspaceId, secretConflicts, WORKSPACE_ID_RULE } from '../contract/workspaces.js';
 import { ConfigurationError } from './errors.js';
 import type { RotationTarget } from './rotation/types.js';
 import { SECRET_FORMATS, type SecretFormat } from '../contract/secret-formats.js';
@@ -33,8 +39,9 @@ export function parseConfig(env: Environment, parameters?: readonly TargetParame
   const targets = path === undefined ? parseTargets(required(env, ENVIRONMENT.targets)) : parseParameterTargets(path, parameters ?? []);
   const tokenSecretId = required(env, ENVIRONMENT.tokenSecretId);
   const targetsVersion = optional(env, ENVIRONMENT.targetsVersion);
-  // A run would store a webhook secret over the API token, and every later run would fail on the token.
-  const tokenTarget = targets.find((target) => target.secretId === tokenSecretId);
+  // A run would store a webhook secret over the API token, and every later run would fail on the token. Here
+  // by the ids as written (each appears once); secret-arns.ts compares them again by ARN before anything is written.
+  const tokenTarget = secretConflicts(targets, (target) => target.secretId, tokenSecretId).find(({ kind }) => kind === 'token-secret');
   if (tokenTarget !== undefined) {
     throw new ConfigurationError(
       `The secretId of workspace ${tokenTarget.workspaceId} is the token secret (${ENVIRONMENT.tokenSecretId}); ` +
@@ -56,11 +63,14 @@ export function targetsParameterPath(env: Environment): string | undefined {
   if (path === undefined) return undefined;
   if (optional(env, ENVIRONMENT.targets) !== undefined) {
     throw new ConfigurationError(
-      `Environment variables ${ENVIRONMENT.targets} and ${ENVIRONMENT.targetsParameterPath} are both set; set one, so there is one list of targets.`,
+      `Environment variables ${ENVIRONMENT.targets} and ${ENVIRONMENT.targetsParameterPath} are both set; ` +
+        'set one, so there is one list of targets.',
     );
   }
   if (!PARAMETER_PATH.test(path)) {
-    throw new ConfigurationError(`Environment variable ${ENVIRONMENT.targetsParameterPath} must be an SSM parameter path such as /my-stack/rotation-targets.`);
+    throw new ConfigurationError(
+      `Environment variable ${ENVIRONMENT.targetsParameterPath} must be an SSM parameter path such as /my-stack/rotation-targets.`,
+    );
   }
   return path;
 }
@@ -75,13 +85,15 @@ function required(env: Environment, name: string): string {
 
 /** A variable's value without surrounding white space; undefined when unset or blank. */
 function optional(env: Environment, name: string): string | undefined {
-  return env[name]?.trim() || undefined;
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
 }
 
 const TARGETS_SHAPE = 'a JSON array like [{"workspaceId": "<Prolific workspace id>", "secretId": "<secret ARN or name>"}]';
 
 function parseTargets(raw: string): RotationTarget[] {
-  return checkedTargets(parseTargetArray(raw, `Environment variable ${ENVIRONMENT.targets}`), `Environment variable ${ENVIRONMENT.targets}`);
+  const where = `Environment variable ${ENVIRONMENT.targets}`;
+  return checkedTargets(parseTargetArray(raw, where), where);
 }
 
 /** The parameters under the path, in name order, each hold a JSON array; together they are the target list. */
@@ -112,8 +124,8 @@ function parseTargetArray(raw: string, where: string): unknown[] {
 
 function checkedTargets(entries: readonly unknown[], where: string): RotationTarget[] {
   const targets = entries.map((entry, index) => parseTarget(entry, `${where}[${index}]`));
-  rejectDuplicates(targets.map((target) => target.workspaceId), 'workspaceId', where);
-  rejectDuplicates(targets.map((target) => target.secretId), 'secretId', where);
+  rejectRepeatedWorkspaces(targets.map((target) => target.workspaceId), where);
+  rejectRepeated(targets.map((target) => target.secretId), 'secretId', where);
   return targets;
 }
 
@@ -122,7 +134,7 @@ function parseTarget(entry: unknown, where: string): RotationTarget {
     throw new ConfigurationError(`${where} must be an object; expected ${TARGETS_SHAPE}.`);
   }
   const { workspaceId, secretId, format = 'json' } = entry as Record<string, unknown>;
-  if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) {
+  if (!isWorkspaceId(workspaceId)) {
     throw new ConfigurationError(
       `${where}.workspaceId must be a Prolific workspace id (${WORKSPACE_ID_RULE}).`,
     );
@@ -139,19 +151,28 @@ function parseTarget(entry: unknown, where: string): RotationTarget {
   return { workspaceId, secretId: secretId.trim(), format: format as SecretFormat };
 }
 
-function rejectDuplicates(values: string[], field: string, where: string): void {
-  const seen = new Set<string>();
-  for (const value of values) {
-    if (seen.has(value)) throw new ConfigurationError(`${where} lists ${field} ${value} more than once; each must appear once.`);
-    seen.add(value);
-  }
+function rejectRepeated(values: readonly string[], field: string, where: string): void {
+  const repeated = firstRepeated(values);
+  if (repeated !== undefined) throw new ConfigurationError(`${where} lists ${field} ${repeated} more than once; each must appear once.`);
+}
+
+function rejectRepeatedWorkspaces(workspaceIds: readonly string[], where: string): void {
+  const repeated = firstRepeatedWorkspaceId(workspaceIds);
+  if (repeated === undefined) return;
+  const listed =
+    repeated.id === repeated.earlier
+      ? `workspaceId ${repeated.id} more than once`
+      : `workspaceIds ${repeated.earlier} and ${repeated.id}, which differ only in letter case and so name one workspace`;
+  throw new ConfigurationError(`${where} lists ${listed}; each must appear once.`);
 }
 
 function parseConcurrency(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_CONCURRENCY;
   const concurrency = Number(raw);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    throw new ConfigurationError(`Environment variable ${ENVIRONMENT.concurrency} must be a whole number from 1 to ${MAX_CONCURRENCY}; got ${JSON.stringify(raw)}.`);
+    throw new ConfigurationError(
+      `Environment variable ${ENVIRONMENT.concurrency} must be a whole number from 1 to ${MAX_CONCURRENCY}; got ${JSON.stringify(raw)}.`,
+    );
   }
   return concurrency;
 }

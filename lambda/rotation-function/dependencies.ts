@@ -27,7 +27,7 @@ const AWS_CLIENT_OPTIONS = {
   },
 };
 
-export interface Runtime {
+export interface Dependencies {
   readonly config: RotationConfig;
   readonly store: SecretStore;
   /** The full ARN of each configured secret, remembered while the execution environment lives. */
@@ -43,7 +43,7 @@ export interface Runtime {
   readonly eventBridge: EventBridgeClient;
 }
 
-export interface RuntimeOptions {
+export interface DependencyOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** @default a client configured by the SDK's environment (AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER, ...) */
   readonly secretsManager?: SecretsManagerClient;
@@ -56,7 +56,7 @@ export interface RuntimeOptions {
 }
 
 /** Validates the configuration (throwing `ConfigurationError` naming the variable) and builds the clients. */
-export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+export async function createDependencies(options: DependencyOptions): Promise<Dependencies> {
   const config = await loadConfig(options.env, () => options.ssm ?? new SSMClient(AWS_CLIENT_OPTIONS));
   const client = options.secretsManager ?? new SecretsManagerClient(AWS_CLIENT_OPTIONS);
   const tokens = new SecretsProvider({ awsSdkV3Client: client });

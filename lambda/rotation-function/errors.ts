@@ -69,6 +69,17 @@ export class SecretFormatError extends Error {
   }
 }
 
+/**
+ * The target secret is another workspace's: its stored JSON or its `prolific:workspace-id` tag names another
+ * workspace (say, two workspaces' secrets swapped in the target list). Nothing was written to it.
+ */
+export class WorkspaceMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkspaceMismatchError';
+  }
+}
+
 /** A target or step was not started because too little of the invocation's time was left to finish it safely. */
 export class DeadlineError extends Error {
   constructor(message: string) {

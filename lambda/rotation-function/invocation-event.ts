@@ -112,9 +112,11 @@ function rejectUnknownKeys(fields: Record<string, unknown>, allowed: readonly st
 
 /** A short, printable rendering of a rejected value: enough to spot the mistake, never a wall of text. */
 function preview(value: unknown): string {
-  const json = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  // JSON.stringify gives undefined for undefined, a function or a symbol, whatever its declared type says.
+  const json = (JSON.stringify(value) as string | undefined) ?? String(value);
   // JSON leaves invisible, direction-changing and line-breaking characters as they are; they would hide or
   // reorder the message in a console, so they are escaped too. Cut by code point, never inside a pair.
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points are the intended unit, as said above
   const characters = [...json.replace(UNPRINTABLE, escapeCodeUnits)];
   return characters.length > 60 ? `${characters.slice(0, 57).join('')}...` : characters.join('');
 }

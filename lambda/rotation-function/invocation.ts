@@ -9,19 +9,18 @@ import { MIN_TARGET_START_MS, TARGET_TIME_BUDGET_MS } from '../contract/time-bud
 import { DeadlineError, describeError } from './errors.js';
 import type { RotationRequest } from './invocation-event.js';
 import { resolveTargets, type ResolvedTarget } from './secret-arns.js';
-import type { RotationReport } from '../contract/report.js';
+import type { RotationReport, TargetResult } from '../contract/report.js';
 import { emitCondition, emitTargetMetrics, failureOf, logTargetResult } from './result-reporting.js';
 import { announceRotation, changedCurrent, type ChangedResult } from './announce-rotation.js';
 import { processNativeStep } from './rotation/native-steps.js';
 import { processTarget } from './rotation/protocol.js';
 import { failedResult } from './rotation/result.js';
 import type { RotationDependencies, RotationTarget } from './rotation/types.js';
-import type { TargetResult } from '../contract/report.js';
-import type { Runtime } from './dependencies.js';
+import type { Dependencies } from './dependencies.js';
 
 /** What an invocation reports to and reads the time from. */
 export interface InvocationContext {
-  readonly runtime: Runtime;
+  readonly dependencies: Dependencies;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly now: () => Date;
@@ -30,14 +29,14 @@ export interface InvocationContext {
 }
 
 /** An invocation, once its event is understood: what to report it as, which targets, and how to run each. */
-interface Plan {
+interface InvocationJob {
   readonly action: string;
   readonly dryRun: boolean;
   readonly targets: readonly RotationTarget[];
   run(target: RotationTarget, deps: RotationDependencies): Promise<TargetResult>;
 }
 
-export function planFor(request: RotationRequest): Plan {
+export function jobFor(request: RotationRequest): InvocationJob {
   switch (request.kind) {
     case 'action':
       return { ...request, run: (target, deps) => processTarget(target, request, deps) };
@@ -51,21 +50,21 @@ export function planFor(request: RotationRequest): Plan {
   }
 }
 
-export async function runInvocation(plan: Plan, context: InvocationContext): Promise<RotationReport> {
-  const { runtime, logger, metrics, now, msLeft } = context;
-  const { action, dryRun, targets } = plan;
+export async function runInvocation(job: InvocationJob, context: InvocationContext): Promise<RotationReport> {
+  const { dependencies, logger, metrics, now, msLeft } = context;
+  const { action, dryRun, targets } = job;
   logger.info('Invocation started', {
     action,
     dry_run: dryRun,
     target_count: targets.length,
-    ...(runtime.config.targetsVersion === undefined ? {} : { targets_version: runtime.config.targetsVersion }),
+    ...(dependencies.config.targetsVersion === undefined ? {} : { targets_version: dependencies.config.targetsVersion }),
   });
 
   // Without a token no target can start; each reports why, so the report still covers every workspace.
-  const prolific = await runtime.prolificClients().catch((error: unknown) => ({ failure: error }));
-  const resolved = await resolveTargets(runtime.identities, targets, runtime.config.tokenSecretId);
+  const prolific = await dependencies.prolificClients().catch((error: unknown) => ({ failure: error }));
+  const resolved = await resolveTargets(dependencies.identities, targets, dependencies.config.tokenSecretId);
   // Targets are independent: a slow or failing one holds up only its own slot, never the others.
-  const results = await mapConcurrently(resolved, runtime.config.concurrency, async (entry) => {
+  const results = await mapConcurrently(resolved, dependencies.config.concurrency, async (entry) => {
     const result = await runTarget(entry);
     logTargetResult(logger, result);
     emitTargetMetrics(metrics, result, now());
@@ -78,7 +77,7 @@ export async function runInvocation(plan: Plan, context: InvocationContext): Pro
   if (failure) {
     // A failed run may have failed on the token (empty, the placeholder, refused by Prolific): the next run
     // reads it again, so the fix the error asks for works at once, not when the cache expires.
-    runtime.forgetCaches();
+    dependencies.forgetCaches();
     throw failure;
   }
   logger.info('Invocation finished', { action, outcomes: results.map((result) => result.outcome) });
@@ -95,7 +94,7 @@ export async function runInvocation(plan: Plan, context: InvocationContext): Pro
       return failedResult(target, 'pre-flight', deadline);
     }
     const targetMsLeft = targetClock(msLeft);
-    return plan.run(target, { prolific: prolific(targetMsLeft), store: runtime.store, logger, now, msLeft: targetMsLeft });
+    return job.run(target, { prolific: prolific(targetMsLeft), store: dependencies.store, logger, now, msLeft: targetMsLeft });
   }
 }
 
@@ -109,9 +108,9 @@ export function targetClock(msLeft: () => number): () => number {
 }
 
 /** A missed event is loud (an alarm), but does not fail a run whose secret did change. */
-async function announce({ runtime, logger, metrics }: InvocationContext, result: ChangedResult): Promise<void> {
+async function announce({ dependencies, logger, metrics }: InvocationContext, result: ChangedResult): Promise<void> {
   try {
-    await announceRotation(runtime.eventBridge, result);
+    await announceRotation(dependencies.eventBridge, result);
   } catch (error) {
     logger.error('Rotation event not sent: receivers that cache the secret must be refreshed by hand', {
       workspace_id: result.workspaceId,

@@ -5,8 +5,8 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as Unit } from '@aws-lambda-powertools/metrics/types';
 import { METRIC_NAMES, WORKSPACE_DIMENSION } from '../contract/metrics.js';
 import { RotationFailedError } from './errors.js';
-import { REPORT_LINE_PREFIX, type RotationReport } from '../contract/report.js';
-import type { TargetResult } from '../contract/report.js';
+import { REPORT_LINE_PREFIX } from '../contract/report.js';
+import type { TargetResult, RotationReport } from '../contract/report.js';
 
 export function logTargetResult(logger: Logger, result: TargetResult): void {
   const attributes = {
@@ -43,7 +43,9 @@ export function emitTargetMetrics(metrics: Metrics, result: TargetResult, now: D
     emitCondition(metrics, METRIC_NAMES.subscriptionsDisabled, result.deliveries.disabled);
     emitCondition(metrics, METRIC_NAMES.deliveriesFailedSinceRotation, result.deliveries.failedSinceRotation);
   }
-  if (result.deliveriesError !== undefined) emitCondition(metrics, METRIC_NAMES.deliveryHealthUnknown, 1);
+  if (result.deliveriesError !== undefined || zeroIsOnlyALowerBound(result.deliveries)) {
+    emitCondition(metrics, METRIC_NAMES.deliveryHealthUnknown, 1);
+  }
   if (result.lastRotatedAt !== null) {
     const ageSeconds = Math.max(0, Math.round((now.getTime() - Date.parse(result.lastRotatedAt)) / 1000));
     // Service-wide too: one staleness alarm watches the oldest secret of all workspaces (its Maximum).
@@ -79,7 +81,9 @@ export function failureOf(report: RotationReport): RotationFailedError | undefin
 
 /** One workspace's line for a person: its outcome and what matters about it, the workspace named once. */
 export function describeResult(result: TargetResult): string {
-  if (result.outcome === 'failed') return `${result.workspaceId}: failed at step ${result.failedStep ?? 'unknown'}: ${result.error ?? 'no detail'}`;
+  if (result.outcome === 'failed') {
+    return `${result.workspaceId}: failed at step ${result.failedStep ?? 'unknown'}: ${result.error ?? 'no detail'}`;
+  }
   const details = [
     result.plan === undefined ? undefined : `would ${result.plan.join(', then ')}`,
     result.prolificSecretId === null ? undefined : `Prolific secret ${result.prolificSecretId}`,
@@ -87,4 +91,12 @@ export function describeResult(result: TargetResult): string {
     result.lastRotatedAt === null ? undefined : `last rotated ${result.lastRotatedAt}`,
   ].filter((detail) => detail !== undefined);
   return `${result.workspaceId}: ${result.outcome}${details.length > 0 ? ` (${details.join('; ')})` : ''}`;
+}
+
+/**
+ * A count of 0 that is only a lower bound (the page bound stopped the read before the failures since the
+ * rotation were reached) says nothing: the failure alarm would stay silent, so it counts as unknown.
+ */
+function zeroIsOnlyALowerBound(deliveries: TargetResult['deliveries']): boolean {
+  return deliveries?.failureCount === 'lower-bound' && deliveries.failedSinceRotation === 0;
 }

@@ -38,11 +38,27 @@ export class ServiceError extends Error {
 
 export const clientError = (type: string, message: string) => new ServiceError(type, 400, message);
 
+/** Sees each request a stand-in reads, with its body (call-recorder.ts). */
+export type RequestObserver = (request: IncomingMessage, body: string) => void;
+const requestObservers = new Set<RequestObserver>();
+
+/** Shows `observer` every request any stand-in reads from now on; returns what stops it. */
+export function observeRequests(observer: RequestObserver): () => void {
+  requestObservers.add(observer);
+  return () => {
+    requestObservers.delete(observer);
+  };
+}
+
 export function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      for (const observe of requestObservers) observe(request, body);
+      resolve(body);
+    });
     request.on('error', reject);
   });
 }
@@ -73,12 +89,17 @@ export async function listenOnLoopback(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => {
+      resolve();
+    });
   });
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= new Promise<void>((resolve, reject) => {
-      server.close((error) => (error ? reject(error) : resolve()));
+      server.close((error) => {
+        if (error) reject(error);
+        else resolve();
+      });
       server.closeAllConnections();
     });
     return closing;

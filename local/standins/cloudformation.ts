@@ -7,7 +7,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudFormationClient, type CloudFormationClientConfig } from '@aws-sdk/client-cloudformation';
-import { ACCOUNT_ID, asServiceError, clientError, listenOnLoopback, readBody, REGION, standInEnvironment, TEST_CREDENTIALS } from './aws-json.js';
+import {
+  ACCOUNT_ID,
+  asServiceError,
+  clientError,
+  listenOnLoopback,
+  readBody,
+  REGION,
+  standInEnvironment,
+  TEST_CREDENTIALS,
+} from './aws-json.js';
 
 export interface StandInStack {
   readonly name: string;
@@ -27,7 +36,8 @@ export interface CloudFormationStandIn {
 const NAMESPACE = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
 export async function startCloudFormationStandIn(stacks: readonly StandInStack[]): Promise<CloudFormationStandIn> {
-  const known = stacks.map((stack) => ({ ...stack, id: `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/${stack.name}/${randomUUID()}` }));
+  const stackId = (name: string) => `arn:aws:cloudformation:${REGION}:${ACCOUNT_ID}:stack/${name}/${randomUUID()}`;
+  const known = stacks.map((stack) => ({ ...stack, id: stackId(stack.name) }));
   const clients: CloudFormationClient[] = [];
 
   function describeStacks(parameters: URLSearchParams): string {
@@ -63,7 +73,8 @@ export async function startCloudFormationStandIn(stacks: readonly StandInStack[]
         response,
         failure.status,
         `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${failure.status < 500 ? 'Sender' : 'Receiver'}</Type>` +
-          `<Code>${xml(failure.type)}</Code><Message>${xml(failure.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+          `<Code>${xml(failure.type)}</Code><Message>${xml(failure.message)}</Message></Error>` +
+            `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
       );
     }
   }

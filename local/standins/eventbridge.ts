@@ -44,12 +44,12 @@ export interface EventBridgeStandIn {
 
 export async function startEventBridgeStandIn(): Promise<EventBridgeStandIn> {
   const events: ReceivedEvent[] = [];
-  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
   const clients: EventBridgeClient[] = [];
   let refusal: { how: 'entries' | 'call'; times: number } | undefined;
 
   function putEvents(input: JsonObject): JsonObject {
-    const entries = input['Entries'];
+    const entries = input.Entries;
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10) {
       throw clientError('ValidationException', 'Entries must hold 1 to 10 events.');
     }
@@ -57,14 +57,15 @@ export async function startEventBridgeStandIn(): Promise<EventBridgeStandIn> {
     if (refused) refused.times -= 1;
     if (refused?.how === 'call') throw new ServiceError('InternalException', 500, 'EventBridge failed.');
     if (refused?.how === 'entries') {
-      return { FailedEntryCount: entries.length, Entries: entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'Refused by the stand-in.' })) };
+      const refused = { ErrorCode: 'InternalFailure', ErrorMessage: 'Refused by the stand-in.' };
+      return { FailedEntryCount: entries.length, Entries: entries.map(() => refused) };
     }
     for (const entry of entries as JsonObject[]) {
       events.push({
-        source: String(entry['Source']),
-        detailType: String(entry['DetailType']),
-        detail: JSON.parse(String(entry['Detail'] ?? 'null')),
-        eventBusName: typeof entry['EventBusName'] === 'string' ? entry['EventBusName'] : 'default',
+        source: String(entry.Source),
+        detailType: String(entry.DetailType),
+        detail: JSON.parse(typeof entry.Detail === 'string' ? entry.Detail : 'null'),
+        eventBusName: typeof entry.EventBusName === 'string' ? entry.EventBusName : 'default',
       });
     }
     for (const waiter of waiters.filter(({ count }) => events.length >= count)) waiter.resolve();

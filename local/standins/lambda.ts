@@ -5,7 +5,7 @@
  * - `POST /2015-03-31/functions/{name}/invocations` (RequestResponse): runs the function and answers its
  *   result; an error it ends in comes back as Lambda's `{"errorType", "errorMessage", "trace"}` with
  *   `X-Amz-Function-Error: Unhandled`.
- * - `GET /2015-03-31/functions/{name}/configuration`: its configuration, environment included.
+ * - `GET /2015-03-31/functions/{name}/configuration`: its configuration, environment and timeout included.
  * - Another name: `ResourceNotFoundException` (404). An invocation while one runs: `TooManyRequestsException`
  *   (429, Reason `ReservedFunctionConcurrentInvocationLimitExceeded`), as with reserved concurrency 1.
  */
@@ -13,12 +13,24 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { InvocationOutcome } from '../invoke-handler.js';
-import { ACCOUNT_ID, asServiceError, listenOnLoopback, readBody, REGION, ServiceError, standInEnvironment, TEST_CREDENTIALS, type JsonObject } from './aws-json.js';
+import {
+  ACCOUNT_ID,
+  asServiceError,
+  listenOnLoopback,
+  readBody,
+  REGION,
+  ServiceError,
+  standInEnvironment,
+  TEST_CREDENTIALS,
+  type JsonObject,
+} from './aws-json.js';
 
 export interface StandInFunction {
   readonly name: string;
   /** What GetFunctionConfiguration reports as `Environment.Variables` (undefined values left out). */
   readonly environment: Readonly<Record<string, string | undefined>>;
+  /** What GetFunctionConfiguration reports as `Timeout`, in seconds. @default 900 (Lambda's most) */
+  readonly timeoutSeconds?: number;
   /** Runs one invocation: the result to answer, or the error the handler ended in (test/support/invocation.ts). */
   invoke(event: unknown): Promise<InvocationOutcome>;
 }
@@ -40,43 +52,17 @@ export interface LambdaStandIn {
 const FUNCTIONS_PATH = /^\/2015-03-31\/functions\/([^/]+)\/(invocations|configuration)$/;
 
 export async function startLambdaStandIn(fn: StandInFunction): Promise<LambdaStandIn> {
-  const functionArn = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${fn.name}`;
+  const functionArn = functionArnOf(fn);
   const events: unknown[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const clients: LambdaClient[] = [];
   let running = false;
 
-  function isThisFunction(name: string): boolean {
-    // Lambda accepts the name, the ARN, or the partial ARN `<account>:function:<name>`.
-    return [fn.name, functionArn, `${ACCOUNT_ID}:function:${fn.name}`].includes(name);
-  }
-
-  function configuration(): JsonObject {
-    const variables = Object.fromEntries(Object.entries(fn.environment).filter(([, value]) => value !== undefined));
-    return {
-      FunctionName: fn.name,
-      FunctionArn: functionArn,
-      Runtime: 'nodejs24.x',
-      Handler: 'index.handler',
-      Timeout: 900,
-      MemorySize: 256,
-      Architectures: ['arm64'],
-      State: 'Active',
-      Environment: { Variables: variables },
-    };
-  }
-
   async function invoke(request: IncomingMessage, body: string): Promise<{ payload: unknown; functionError?: string }> {
-    const type = request.headers['x-amz-invocation-type'] ?? 'RequestResponse';
-    if (type !== 'RequestResponse') throw new ServiceError('InvalidParameterValueException', 400, `The stand-in runs RequestResponse invocations only; got ${String(type)}.`);
-    let event: unknown;
-    try {
-      event = JSON.parse(body === '' ? '{}' : body);
-    } catch {
-      throw new ServiceError('InvalidRequestContentException', 400, 'Could not parse request body into json: Unexpected character');
-    }
+    const event = invocationEvent(request, body);
     if (running) {
-      throw new LambdaError('TooManyRequestsException', 429, 'Rate Exceeded.', { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+      const reason = { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' };
+      throw new LambdaError('TooManyRequestsException', 429, 'Rate Exceeded.', reason);
     }
     running = true;
     events.push(event);
@@ -95,17 +81,24 @@ export async function startLambdaStandIn(fn: StandInFunction): Promise<LambdaSta
     const body = await readBody(request);
     try {
       const [, encodedName = '', resource] = FUNCTIONS_PATH.exec(new URL(request.url ?? '/', 'http://stand-in').pathname) ?? [];
-      if (resource === undefined) throw new ServiceError('UnknownOperationException', 404, `Unknown operation ${request.method} ${request.url}.`);
+      const unknownOperation = new ServiceError('UnknownOperationException', 404, `Unknown operation ${request.method} ${request.url}.`);
+      if (resource === undefined) throw unknownOperation;
       const name = decodeURIComponent(encodedName);
-      if (!isThisFunction(name)) {
-        throw new ServiceError('ResourceNotFoundException', 404, `Function not found: arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${name}`);
+      if (!isFunctionNamed(fn, name)) {
+        const arn = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${name}`;
+        throw new ServiceError('ResourceNotFoundException', 404, `Function not found: ${arn}`);
       }
-      if (resource === 'configuration' && request.method === 'GET') return send(response, 200, configuration());
+      if (resource === 'configuration' && request.method === 'GET') {
+        send(response, 200, configurationOf(fn));
+        return;
+      }
       if (resource === 'invocations' && request.method === 'POST') {
         const { payload, functionError } = await invoke(request, body);
-        return send(response, 200, payload, { 'x-amz-executed-version': '$LATEST', ...(functionError ? { 'x-amz-function-error': functionError } : {}) });
+        const errorHeader: Record<string, string> = functionError ? { 'x-amz-function-error': functionError } : {};
+        send(response, 200, payload, { 'x-amz-executed-version': '$LATEST', ...errorHeader });
+        return;
       }
-      throw new ServiceError('UnknownOperationException', 404, `Unknown operation ${request.method} ${request.url}.`);
+      throw unknownOperation;
     } catch (error) {
       const failure = asServiceError(error);
       const fields = error instanceof LambdaError ? error.fields : {};
@@ -132,6 +125,42 @@ export async function startLambdaStandIn(fn: StandInFunction): Promise<LambdaSta
       for (const client of clients) client.destroy();
       await closeServer();
     },
+  };
+}
+
+/** The event of a RequestResponse invocation, the only kind the stand-in runs. */
+function invocationEvent(request: IncomingMessage, body: string): unknown {
+  const type = request.headers['x-amz-invocation-type'] ?? 'RequestResponse';
+  if (type !== 'RequestResponse') {
+    const message = `The stand-in runs RequestResponse invocations only; got ${String(type)}.`;
+    throw new ServiceError('InvalidParameterValueException', 400, message);
+  }
+  try {
+    return JSON.parse(body === '' ? '{}' : body);
+  } catch {
+    throw new ServiceError('InvalidRequestContentException', 400, 'Could not parse request body into json: Unexpected character');
+  }
+}
+
+/** Lambda accepts the name, the ARN, or the partial ARN `<account>:function:<name>`. */
+function isFunctionNamed(fn: StandInFunction, name: string): boolean {
+  return [fn.name, functionArnOf(fn), `${ACCOUNT_ID}:function:${fn.name}`].includes(name);
+}
+
+const functionArnOf = (fn: StandInFunction) => `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${fn.name}`;
+
+function configurationOf(fn: StandInFunction): JsonObject {
+  const variables = Object.fromEntries(Object.entries(fn.environment).filter(([, value]) => value !== undefined));
+  return {
+    FunctionName: fn.name,
+    FunctionArn: functionArnOf(fn),
+    Runtime: 'nodejs24.x',
+    Handler: 'index.handler',
+    Timeout: fn.timeoutSeconds ?? 900,
+    MemorySize: 256,
+    Architectures: ['arm64'],
+    State: 'Active',
+    Environment: { Variables: variables },
   };
 }
 

@@ -5,7 +5,19 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SSMClient, type SSMClientConfig } from '@aws-sdk/client-ssm';
-import { ACCOUNT_ID, asServiceError, clientError, listenOnLoopback, readBody, REGION, sendJson, ServiceError, standInEnvironment, TEST_CREDENTIALS, type JsonObject } from './aws-json.js';
+import {
+  ACCOUNT_ID,
+  asServiceError,
+  clientError,
+  listenOnLoopback,
+  readBody,
+  REGION,
+  sendJson,
+  ServiceError,
+  standInEnvironment,
+  TEST_CREDENTIALS,
+  type JsonObject,
+} from './aws-json.js';
 
 /** Parameter Store answers at most 10 parameters a page. */
 const MAX_PAGE = 10;
@@ -32,14 +44,14 @@ export async function startSsmStandIn(): Promise<SsmStandIn> {
   let reads = 0;
 
   function getParametersByPath(input: JsonObject): JsonObject {
-    const path = input['Path'];
+    const path = input.Path;
     if (typeof path !== 'string' || !path.startsWith('/')) throw clientError('ValidationException', 'Path must start with "/".');
-    if (input['Recursive'] === true) throw clientError('ValidationException', 'The stand-in answers one level only.');
+    if (input.Recursive === true) throw clientError('ValidationException', 'The stand-in answers one level only.');
     const prefix = path.endsWith('/') ? path : `${path}/`;
     // Direct children only, in name order (as Parameter Store answers them for one level).
     const names = [...parameters.keys()].filter((name) => name.startsWith(prefix) && !name.slice(prefix.length).includes('/')).sort();
-    const start = typeof input['NextToken'] === 'string' ? Number(input['NextToken']) : 0;
-    const size = Math.min(MAX_PAGE, typeof input['MaxResults'] === 'number' ? input['MaxResults'] : MAX_PAGE);
+    const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
+    const size = Math.min(MAX_PAGE, typeof input.MaxResults === 'number' ? input.MaxResults : MAX_PAGE);
     const page = names.slice(start, start + size);
     return {
       Parameters: page.map((name) => ({
@@ -71,9 +83,9 @@ export async function startSsmStandIn(): Promise<SsmStandIn> {
       switch (request.headers['x-amz-target']) {
         case 'AmazonSSM.GetParametersByPath':
           reads += 1;
-          return sendJson(response, 200, getParametersByPath(input));
+          { sendJson(response, 200, getParametersByPath(input)); return; }
         case 'AmazonSSM.PutParameter':
-          return sendJson(response, 200, putParameter(input));
+          { sendJson(response, 200, putParameter(input)); return; }
         default:
           throw clientError('UnknownOperationException', `Unknown operation ${String(request.headers['x-amz-target'])}.`);
       }

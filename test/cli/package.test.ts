@@ -1,14 +1,16 @@
 // The command line as its users get it: `npx prolific-webhook-secret-rotation` from this repository (npm runs
-// the project's own bin, built to dist/ by `prepare`) and from a project that installed the packed package,
-// where only the package's dependencies are present. Slow (a pack and an install): in the reliability suite.
+// the project's own bin, which the pack below builds into dist/ through `prepack`) and from a project that
+// installed the packed package, where only the package's dependencies are present: the command line brings
+// its AWS SDK clients bundled in. Slow (a pack and an install): in the reliability suite.
 import { execFile as execFileCallback } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RotationReport } from '../../lambda/contract/report.js';
 import { startLambdaStandIn, type LambdaStandIn } from '../../local/standins/lambda.js';
+import { defined } from '../support/defined.js';
 
 const execFile = promisify(execFileCallback);
 const COMMAND = 'prolific-webhook-secret-rotation';
@@ -16,27 +18,42 @@ const FUNCTION_NAME = 'rotation-function';
 const REPORT: RotationReport = {
   action: 'status',
   dryRun: false,
-  results: [{ workspaceId: 'ws1', secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ws1-AbCdEf', outcome: 'unchanged', prolificSecretId: 'p1', versionId: 'v1', lastRotatedAt: '2026-01-01T00:00:00.000Z', drift: false }],
+  results: [
+    {
+      workspaceId: 'ws1',
+      secretId: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:ws1-AbCdEf',
+      outcome: 'unchanged',
+      prolificSecretId: 'p1',
+      versionId: 'v1',
+      lastRotatedAt: '2026-01-01T00:00:00.000Z',
+      drift: false,
+    },
+  ],
 };
 
 let workDirectory: string;
 let project: string;
 let lambda: LambdaStandIn;
+/** What beforeAll made, to remove after the tests (however far beforeAll got). */
+const made: (() => unknown)[] = [];
 
 beforeAll(async () => {
   workDirectory = mkdtempSync(join(tmpdir(), 'cli-package-'));
+  made.push(() => {
+    rmSync(workDirectory, { recursive: true, force: true });
+  });
   await execFile('npm', ['pack', '--pack-destination', workDirectory, '--silent'], { cwd: process.cwd() });
-  const tarball = readdirSync(workDirectory).find((name) => name.endsWith('.tgz'));
+  const tarball = defined(readdirSync(workDirectory).find((name) => name.endsWith('.tgz')), 'packed tarball');
   project = join(workDirectory, 'consumer');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(workDirectory, tarball as string)], { cwd: project });
-  lambda = await startLambdaStandIn({ name: FUNCTION_NAME, environment: {}, invoke: async () => ({ report: REPORT }) });
+  await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(workDirectory, tarball)], { cwd: project });
+  lambda = await startLambdaStandIn({ name: FUNCTION_NAME, environment: {}, invoke: () => Promise.resolve({ report: REPORT }) });
+  made.push(() => lambda.close());
 }, 300_000);
 
 afterAll(async () => {
-  await lambda?.close();
-  if (workDirectory !== undefined) rmSync(workDirectory, { recursive: true, force: true });
+  await Promise.all(made.map((remove) => remove()));
 });
 
 /** The caller's environment without any AWS settings of its own, plus the Lambda stand-in's. */
@@ -61,6 +78,7 @@ describe('the command line as a package', () => {
     const status = await npx(project, ['status', '--function-name', FUNCTION_NAME, '--workspace', 'ws1']);
 
     expect(help.stdout).toBe(documentedHelp());
+    expect(existsSync(join(project, 'node_modules', '@aws-sdk', 'client-lambda'))).toBe(false);
     expect(status.stdout).toMatch(/^WORKSPACE .*\nws1 +unchanged +p1 +v1 +2026-01-01T00:00:00Z +no +- *\n\nstatus: 1 workspace, 1 unchanged\n$/);
     expect(lambda.events).toEqual([{ action: 'status', workspaceIds: ['ws1'] }]);
   });

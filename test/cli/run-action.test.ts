@@ -21,12 +21,13 @@ describe('runAction', () => {
   it('sends each batch once, in order, and reports every result, also those of a run that failed', async () => {
     const events: unknown[] = [];
     const progress = recordingProgress();
-    const invoke = async (event: unknown): Promise<FunctionAnswer> => {
+    const invoke = (event: unknown): Promise<FunctionAnswer> => {
       events.push(event);
       const { workspaceIds } = event as { workspaceIds: string[] };
       const results = workspaceIds.map((id) => result(id, id === 'c' ? 'failed' : 'would-rotate'));
       const report = { action: 'rotate', dryRun: true, results };
-      return results.some((entry) => entry.outcome === 'failed') ? { kind: 'failed-run', report } : { kind: 'answer', payload: report };
+      const failed = results.some((entry) => entry.outcome === 'failed');
+      return Promise.resolve(failed ? { kind: 'failed-run', report } : { kind: 'answer', payload: report });
     };
 
     const report = await runAction({ action: 'rotate', dryRun: true, workspaceIds: WORKSPACES, batchSize: 2 }, invoke, progress);
@@ -47,7 +48,8 @@ describe('runAction', () => {
 
   it('shows no progress for a single batch', async () => {
     const progress = recordingProgress();
-    const invoke = async (): Promise<FunctionAnswer> => ({ kind: 'answer', payload: { action: 'status', dryRun: false, results: [result('a', 'unchanged')] } });
+    const report = { action: 'status', dryRun: false, results: [result('a', 'unchanged')] };
+    const invoke = (): Promise<FunctionAnswer> => Promise.resolve({ kind: 'answer', payload: report });
 
     await runAction({ action: 'status', dryRun: false, workspaceIds: ['a'], batchSize: 25 }, invoke, progress);
 
@@ -55,13 +57,15 @@ describe('runAction', () => {
   });
 
   it('when a later batch cannot run, keeps the report of the batches before it and says the rest did not run', async () => {
-    const invoke = async (event: unknown): Promise<FunctionAnswer> => {
+    const invoke = (event: unknown): Promise<FunctionAnswer> => {
       const { workspaceIds } = event as { workspaceIds: string[] };
-      if (workspaceIds.includes('c')) throw new CouldNotRunError('The function is already running.');
-      return { kind: 'answer', payload: { action: 'sync', dryRun: false, results: workspaceIds.map((id) => result(id, 'unchanged')) } };
+      if (workspaceIds.includes('c')) return Promise.reject(new CouldNotRunError('The function is already running.'));
+      const results = workspaceIds.map((id) => result(id, 'unchanged'));
+      return Promise.resolve({ kind: 'answer', payload: { action: 'sync', dryRun: false, results } });
     };
 
-    const failure = await runAction({ action: 'sync', dryRun: false, workspaceIds: WORKSPACES, batchSize: 2 }, invoke, recordingProgress()).catch((error: unknown) => error);
+    const run = { action: 'sync', dryRun: false, workspaceIds: WORKSPACES, batchSize: 2 } as const;
+    const failure = await runAction(run, invoke, recordingProgress()).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(CouldNotRunError);
     expect((failure as CouldNotRunError).message).toBe(
@@ -71,10 +75,9 @@ describe('runAction', () => {
   });
 
   it('refuses an answer that is not a report', async () => {
-    const invoke = async (): Promise<FunctionAnswer> => ({ kind: 'answer', payload: 'hello' });
+    const invoke = (): Promise<FunctionAnswer> => Promise.resolve({ kind: 'answer', payload: 'hello' });
+    const run = { action: 'status', dryRun: false, workspaceIds: ['a'], batchSize: 25 } as const;
 
-    await expect(runAction({ action: 'status', dryRun: false, workspaceIds: ['a'], batchSize: 25 }, invoke, recordingProgress())).rejects.toThrow(
-      /answered without a report of results/,
-    );
+    await expect(runAction(run, invoke, recordingProgress())).rejects.toThrow(/answered without a report of results/);
   });
 });

@@ -16,7 +16,11 @@ describe('parseCommand', () => {
       aws: { region: undefined, profile: undefined },
     });
     expect(
-      parseCommand(['sync', '--workspace', 'a', '--workspace', 'b', '--dry-run', '--json', '--batch-size', '3', '--function-name', 'fn', '--region', 'eu-west-2', '--profile', 'oncall']),
+      parseCommand([
+        'sync',
+        ...['--workspace', 'a', '--workspace', 'b', '--dry-run', '--json', '--batch-size', '3'],
+        ...['--function-name', 'fn', '--region', 'eu-west-2', '--profile', 'oncall'],
+      ]),
     ).toEqual({
       kind: 'action',
       action: 'sync',
@@ -34,6 +38,17 @@ describe('parseCommand', () => {
       aws: { region: undefined, profile: undefined },
     });
     expect(parseCommand(['status', '-h'])).toEqual({ kind: 'help' });
+  });
+
+  it('reads help as a command, --version, rotate --all and --call-timeout', () => {
+    expect(parseCommand(['help'])).toEqual({ kind: 'help' });
+    expect(parseCommand(['--version'])).toEqual({ kind: 'version' });
+    expect(parseCommand(['rotate', '--all', '--call-timeout', '0.5'])).toMatchObject({
+      kind: 'action',
+      action: 'rotate',
+      all: true,
+      aws: { callTimeoutSeconds: 0.5 },
+    });
   });
 
   it.each([
@@ -54,6 +69,10 @@ describe('parseCommand', () => {
     [['status', '--workspace', 'a', '--workspace', 'a'], '--workspace a is given twice; name each workspace once.'],
     [['status', '--batch-size', '51'], '--batch-size must be a whole number from 1 to 50; got "51".'],
     [['status', '--batch-size', '2.5'], '--batch-size must be a whole number from 1 to 50; got "2.5".'],
+    [['rotate', '--all', '--workspace', 'a'], 'Give --workspace or --all, not both.'],
+    [['status', '--all'], 'Option --all does not apply to status; it is for rotate.'],
+    [['status', '--call-timeout', '0'], '--call-timeout must be a number of seconds above 0, at most 900; got "0".'],
+    [['status', '--call-timeout', 'soon'], '--call-timeout must be a number of seconds above 0, at most 900; got "soon".'],
   ])('refuses %j: %s', (argv, message) => {
     expect(() => parseCommand(argv)).toThrow(new UsageError(message));
   });

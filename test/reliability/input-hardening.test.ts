@@ -37,12 +37,16 @@ const HOSTILE_EVENTS: readonly [string, unknown, RegExp][] = [
   // Deeply nested
   ['an action nested 100 000 arrays deep', { action: nested(100_000, 'rotate') }, /^The event is larger than 8192 bytes/],
   ['a workspace id nested 1 000 arrays deep', { action: 'sync', workspaceId: nested(1_000, WORKSPACE) }, NOT_A_WORKSPACE_ID],
-  ['a dryRun nested 100 objects deep', { dryRun: JSON.parse(`${'{"a":'.repeat(100)}true${'}'.repeat(100)}`) }, /^Field "dryRun" must be true or false; got \{"a":\{"a":/],
+  ['a dryRun nested 100 objects deep', { dryRun: JSON.parse(`${'{"a":'.repeat(100)}true${'}'.repeat(100)}`) as unknown }, /^Field "dryRun" must be true or false; got \{"a":\{"a":/],
   // Prototype-polluting keys (as JSON.parse builds them: own properties, as Lambda's runtime would)
   ['a top-level __proto__', JSON.parse('{"__proto__": {"action": "rotate", "polluted": true}}'), /^Field "__proto__" is not allowed; allowed fields: action, workspaceId, workspaceIds, dryRun/],
   ['a top-level constructor.prototype', JSON.parse('{"constructor": {"prototype": {"polluted": true}}}'), /^Field "constructor" is not allowed/],
   ['a __proto__ next to a valid action', JSON.parse('{"action": "rotate", "__proto__": {"polluted": true}}'), /^Field "__proto__" is not allowed/],
-  ['a __proto__ inside workspaceId', JSON.parse('{"action": "sync", "workspaceId": {"__proto__": {"polluted": true}}}'), NOT_A_WORKSPACE_ID],
+  [
+    'a __proto__ inside workspaceId',
+    JSON.parse('{"action": "sync", "workspaceId": {"__proto__": {"polluted": true}}}'),
+    NOT_A_WORKSPACE_ID,
+  ],
   ['"__proto__" as the action', { action: '__proto__' }, /^Field "action" must be one of rotate, sync, status; got "__proto__"/],
   ['"constructor" as the action', { action: 'constructor' }, /^Field "action" must be one of rotate, sync, status; got "constructor"/],
   ['"__proto__" as the workspace id', { action: 'sync', workspaceId: '__proto__' }, /^Field "workspaceId" names __proto__, which is not configured/],
@@ -117,8 +121,10 @@ describe('input hardening', () => {
     const { report, error } = await h.invoke(event);
 
     expect(error).toBeUndefined();
-    expect(report).toMatchObject({ action: 'status', dryRun: false, results: [{ workspaceId: WORKSPACE, outcome: 'unchanged', drift: false }] });
-    const writes = h.secretsManager.calls.slice(callsBefore.secretsManager).filter((call) => !['DescribeSecret', 'GetSecretValue'].includes(call.operation));
+    const unchanged = { workspaceId: WORKSPACE, outcome: 'unchanged', drift: false };
+    expect(report).toMatchObject({ action: 'status', dryRun: false, results: [unchanged] });
+    const isRead = (operation: string) => ['DescribeSecret', 'GetSecretValue'].includes(operation);
+    const writes = h.secretsManager.calls.slice(callsBefore.secretsManager).filter((call) => !isRead(call.operation));
     expect(writes).toEqual([]);
     // Reads only: the active secret, then delivery health (enabled and disabled subscriptions).
     expect(h.prolific.calls.slice(callsBefore.prolific).map((call) => `${call.method} ${call.path}`)).toEqual([

@@ -1,4 +1,4 @@
-// An in-memory ProlificClient: one active secret per workspace, replaced by createSecret as Prolific does.
+// An in-memory stand-in of the ProlificClient: one active secret per workspace, replaced by createSecret as Prolific does.
 // `before` hooks let a test fail a call, or change the secret behind the run's back (a concurrent rotation).
 import type { DeliveryHealth } from '../../lambda/contract/report.js';
 import type { ProlificClient, ProlificSecret } from '../../lambda/rotation-function/prolific/types.js';
@@ -38,11 +38,15 @@ export function createScriptedProlific(workspaces: readonly string[]): ScriptedP
     return secret;
   }
 
-  function enter(operation: keyof ProlificClient, workspaceId: string): void {
-    calls.push(`${operation} ${workspaceId}`);
-    const call = (counts.get(operation) ?? 0) + 1;
-    counts.set(operation, call);
-    before[operation]?.(workspaceId, call);
+  /** Records the call and runs its `before` hook, then answers; whatever throws rejects, as a failed call does. */
+  function answer<T>(operation: keyof ProlificClient, workspaceId: string, act: () => T): Promise<T> {
+    return new Promise((resolve) => {
+      calls.push(`${operation} ${workspaceId}`);
+      const call = (counts.get(operation) ?? 0) + 1;
+      counts.set(operation, call);
+      before[operation]?.(workspaceId, call);
+      resolve(act());
+    });
   }
 
   for (const workspaceId of workspaces) issue(workspaceId);
@@ -51,18 +55,9 @@ export function createScriptedProlific(workspaces: readonly string[]): ScriptedP
     before,
     calls,
     issuedValues,
-    async getActiveSecret(workspaceId) {
-      enter('getActiveSecret', workspaceId);
-      return active.get(workspaceId);
-    },
-    async createSecret(workspaceId) {
-      enter('createSecret', workspaceId);
-      return issue(workspaceId);
-    },
-    async getDeliveryHealth(workspaceId) {
-      enter('getDeliveryHealth', workspaceId);
-      return health.get(workspaceId) ?? HEALTHY;
-    },
+    getActiveSecret: (workspaceId) => answer('getActiveSecret', workspaceId, () => active.get(workspaceId)),
+    createSecret: (workspaceId) => answer('createSecret', workspaceId, () => issue(workspaceId)),
+    getDeliveryHealth: (workspaceId) => answer('getDeliveryHealth', workspaceId, () => health.get(workspaceId) ?? HEALTHY),
     health,
     active: (workspaceId) => active.get(workspaceId),
     replace: issue,

@@ -57,7 +57,7 @@ export async function invokeBundle<Result>(
 ): Promise<BundleInvocation<Result>> {
   const { stdout, stderr } = await execFileAsync(process.execPath, ['invoke.mjs', JSON.stringify(event)], {
     cwd: bundleDirectory,
-    env: { PATH: process.env['PATH'] ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...env },
   });
   const output = `${stdout}\n${stderr}`;
   const outcomeLine = stdout.split('\n').find((line) => line.startsWith(OUTCOME_PREFIX));

@@ -10,7 +10,7 @@ export interface BundledScript {
   /** The bundled file, to run with `node <script>`. */
   readonly script: string;
   /** Deletes it. */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 export async function bundleScript(entry: string, directoryPrefix: string): Promise<BundledScript> {
@@ -26,7 +26,10 @@ export async function bundleScript(entry: string, directoryPrefix: string): Prom
       target: 'node20',
       mainFields: ['module', 'main'],
       // Bundled CommonJS modules call require() for Node's built-ins; an ES module has none of its own.
-      banner: { js: "import { createRequire as bundledScriptRequire } from 'node:module'; const require = bundledScriptRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as bundledScriptRequire } from 'node:module'; " +
+          'const require = bundledScriptRequire(import.meta.url);',
+      },
       logLevel: 'silent',
     });
   } catch (error) {

@@ -5,19 +5,18 @@
  */
 export async function captureOutput<T>(into: string[], run: () => Promise<T>): Promise<T> {
   const streams = [process.stdout, process.stderr] as const;
-  const originals = streams.map((stream) => stream.write);
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back as it was, never called here
+  const originals = streams.map((stream) => [stream, stream.write] as const);
   for (const stream of streams) {
     stream.write = ((chunk: string | Uint8Array) => {
       into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return true;
-    }) as typeof stream.write;
+    });
   }
   try {
     return await run();
   } finally {
-    streams.forEach((stream, index) => {
-      stream.write = originals[index] as typeof stream.write;
-    });
+    for (const [stream, write] of originals) stream.write = write;
   }
 }
 

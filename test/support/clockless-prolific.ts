@@ -14,7 +14,7 @@ export const REQUEST_TIMEOUT_MS = 300;
  */
 export function clocklessProlific(send: typeof fetch = fetch): NonNullable<HandlerDependencies['prolific']> {
   return {
-    sleep: async () => undefined,
+    sleep: () => Promise.resolve(),
     now: () => 0,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     callBudgetMs: 2_000,

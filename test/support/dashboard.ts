@@ -15,9 +15,15 @@ export interface DashboardWidget {
  * The body of the template's one dashboard, parsed as CloudWatch reads it. The references CloudFormation
  * fills in are written as Fn::Sub writes them: `${AWS::Region}`, `${<logical id>.Arn}`.
  */
+interface DashboardResource {
+  readonly Properties: { readonly DashboardBody: string | { 'Fn::Join': [string, unknown[]] } };
+}
+
 export function dashboardWidgets(template: Template): DashboardWidget[] {
-  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
-  const body = dashboard?.Properties.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+  const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as DashboardResource[];
+  const [dashboard] = dashboards;
+  if (dashboard === undefined) throw new Error('The template has no dashboard.');
+  const body = dashboard.Properties.DashboardBody;
   const text =
     typeof body === 'string'
       ? body
@@ -30,7 +36,10 @@ export function graphedLines(widgets: readonly DashboardWidget[]): { expressions
   const entries = widgets.flatMap((widget) => widget.properties.metrics ?? []);
   const options = (entry: unknown[]) => entry[entry.length - 1] as { expression?: string };
   return {
-    expressions: entries.flatMap((entry) => (options(entry).expression === undefined ? [] : [options(entry).expression as string])),
+    expressions: entries.flatMap((entry) => {
+      const { expression } = options(entry);
+      return expression === undefined ? [] : [expression];
+    }),
     metrics: entries
       .filter((entry) => options(entry).expression === undefined)
       .map((entry) => {

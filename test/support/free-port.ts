@@ -5,10 +5,10 @@ export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve, reject) => {
     probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => resolve());
+    probe.listen(0, '127.0.0.1', () => { resolve(); });
   });
   const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  await new Promise<void>((resolve) => probe.close(() => { resolve(); }));
   if (address === null || typeof address === 'string') throw new Error('The OS gave no free loopback port.');
   return address.port;
 }

@@ -3,6 +3,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { afterEach } from 'vitest';
 import { createHandler, type HandlerDependencies } from '../../lambda/rotation-function/handler.js';
 import { parseStoredSecret, type StoredSecret } from '../../lambda/contract/stored-secret.js';
 import { startEventBridgeStandIn, type EventBridgeStandIn } from '../../local/standins/eventbridge.js';
@@ -11,7 +12,7 @@ import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../lo
 import { startSsmStandIn, type SsmStandIn } from '../../local/standins/ssm.js';
 import { captureOutput } from './capture-output.js';
 import { clocklessProlific } from './clockless-prolific.js';
-import { fakeContext, invoke as invokeHandler, type InvocationOutcome } from '../../local/invoke-handler.js';
+import { standInContext, invoke as invokeHandler, type InvocationOutcome } from '../../local/invoke-handler.js';
 
 export interface HarnessOptions {
   readonly workspaces?: readonly string[];
@@ -28,6 +29,11 @@ export interface HarnessOptions {
   readonly targetsIn?: 'environment' | 'parameters';
   /** Targets per SSM parameter. @default 1 */
   readonly parameterSize?: number;
+  /**
+   * Wire Secrets Manager's own rotation to the handler: RotateSecret on the stand-in invokes it for each step,
+   * as Secrets Manager invokes a rotation function. @default false
+   */
+  readonly nativeRotation?: boolean;
 }
 
 /** Where the harness writes the targets when `targetsIn` is 'parameters'. */
@@ -68,7 +74,17 @@ export const TEST_WORKSPACES = ['6655443322110099aabbccdd', '0a1b2c3d4e5f6071829
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const workspaces = options.workspaces ?? TEST_WORKSPACES;
   const prolific = await startProlificStandIn({ workspaces: [...workspaces], markHangs: true });
-  const secretsManager = await startSecretsManagerStandIn();
+  const secretsManager = await startSecretsManagerStandIn(
+    options.nativeRotation === true
+      ? {
+          rotationFunction: async (_functionArn, event) => {
+            const outcome = await invoke(event);
+            if (outcome.error) throw outcome.error;
+            return outcome.report;
+          },
+        }
+      : {},
+  );
   const eventBridge = await startEventBridgeStandIn();
   const ssm = await startSsmStandIn();
 
@@ -122,7 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 
   async function invoke(event: unknown, context: Partial<Context> = {}): Promise<InvocationOutcome> {
-    return captureOutput(output, () => invokeHandler(handler, event, fakeContext(context)));
+    return captureOutput(output, () => invokeHandler(handler, event, standInContext(context)));
   }
 
   function currentSecret(workspaceId: string): StoredSecret | undefined {
@@ -155,11 +171,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     inSync(workspaceId) {
       const stored = currentSecret(workspaceId);
       const active = prolific.activeSecret(workspaceId);
-      return stored !== undefined && active !== undefined && stored.id === active.id && stored.value === active.value;
+      if (stored === undefined || active === undefined) return false;
+      return stored.id === active.id && stored.value === active.value;
     },
     secrets,
     assertNoSecretLeaked(...extra) {
-      const haystack = [...output, ...extra.map((item) => (item instanceof Error ? `${item.message}\n${item.stack}` : JSON.stringify(item)))].join('\n');
+      const texts = extra.map((item) => (item instanceof Error ? `${item.message}\n${item.stack ?? ''}` : JSON.stringify(item)));
+      const haystack = [...output, ...texts].join('\n');
       const leaked = secrets().filter((secret) => haystack.includes(secret));
       if (leaked.length > 0) throw new Error(`${leaked.length} secret value(s) or the token appeared in output, results or errors`);
     },
@@ -168,3 +186,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
 }
+
+/**
+ * For a test file whose tests each start a harness: `setUp(options)` starts one (over `defaults`), and it is
+ * closed after the test.
+ */
+export function harnessPerTest(defaults: HarnessOptions = {}): (options?: HarnessOptions) => Promise<Harness> {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+  return async (options = {}) => {
+    harness = await startHarness({ ...defaults, ...options });
+    return harness;
+  };
+}
+
+/** The POSTs (new secrets) the function asked Prolific for. */
+export const postCalls = (h: Harness) => h.prolific.calls.filter((call) => call.method === 'POST');
+
+/** The calls that change a secret in Secrets Manager. */
+export const writeCalls = (h: Harness) =>
+  h.secretsManager.calls.filter((call) => ['PutSecretValue', 'UpdateSecretVersionStage', 'CreateSecret'].includes(call.operation));

@@ -17,7 +17,7 @@ export interface MotoServer {
 
 /** The moto_server executable on PATH, or undefined when it is not installed. */
 export function findMotoServer(): string | undefined {
-  for (const directory of (process.env['PATH'] ?? '').split(path.delimiter).filter(Boolean)) {
+  for (const directory of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(directory, 'moto_server');
     try {
       accessSync(candidate, constants.X_OK);
@@ -37,7 +37,7 @@ export async function startMotoServer(executable: string): Promise<MotoServer> {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
-  const exited = new Promise<void>((resolve) => moto.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => moto.once('exit', () => { resolve(); }));
   let output = '';
 
   // Werkzeug prints "Running on http://127.0.0.1:<port>" once it listens; wait for that, not for a clock.
@@ -49,7 +49,7 @@ export async function startMotoServer(executable: string): Promise<MotoServer> {
     moto.stdout.on('data', onOutput);
     moto.stderr.on('data', onOutput);
     moto.once('error', reject);
-    moto.once('exit', (code) => reject(new Error(`moto_server exited (code ${code}) before it listened on ${endpoint}:\n${output}`)));
+    moto.once('exit', (code) => { reject(new Error(`moto_server exited (code ${code}) before it listened on ${endpoint}:\n${output}`)); });
   });
   const clients: SecretsManagerClient[] = [];
   async function stop(): Promise<void> {

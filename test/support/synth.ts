@@ -7,6 +7,7 @@ import {
 } from '../../infra/construct/prolific-webhook-secret-rotation.js';
 import { ProlificWebhookSecretRotationStack } from '../../infra/app/rotation-stack.js';
 import { readStackSettings } from '../../infra/app/stack-settings.js';
+import { readStackName } from '../../infra/app/stack-name.js';
 
 /** A fixed environment, so ARNs and conditions render the same on every machine. */
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-2' };
@@ -29,7 +30,7 @@ export function testApp(context: Record<string, unknown> = {}): App {
 
 /** The deployable stack, built from context exactly as infra/app/app.ts builds it. */
 export function buildStack(app: App): ProlificWebhookSecretRotationStack {
-  return new ProlificWebhookSecretRotationStack(app, 'ProlificWebhookSecretRotation', {
+  return new ProlificWebhookSecretRotationStack(app, readStackName(app.node), {
     env: TEST_ENV,
     settings: readStackSettings(app.node),
   });
@@ -47,11 +48,8 @@ export function synthesizeConstruct(
 
 /** The logical id of the CloudFormation resource behind the construct at `path` (relative to the stack). */
 export function logicalIdAt(stack: Stack, path: string): string {
-  const construct = stack.node.findChild(path.split('/')[0] as string);
-  const target = path
-    .split('/')
-    .slice(1)
-    .reduce((scope, id) => scope.node.findChild(id), construct);
+  const [first = '', ...rest] = path.split('/');
+  const target = rest.reduce((scope, id) => scope.node.findChild(id), stack.node.findChild(first));
   return stack.getLogicalId(target.node.defaultChild as CfnElement);
 }
 

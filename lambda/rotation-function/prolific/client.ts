@@ -1,7 +1,12 @@
 // The Prolific client's protocol over its transport: read the active secret, replace it, and settle a
 // POST that got no usable answer without ever replacing the secret twice.
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { PROLIFIC_CALL_BUDGET_MS, PROLIFIC_REQUEST_TIMEOUT_MS, REPORT_RESERVE_MS, STORE_RESERVE_MS } from '../../contract/time-budgets.js';
+import {
+  AFTER_POST_RESERVE_MS,
+  PROLIFIC_CALL_BUDGET_MS,
+  PROLIFIC_REQUEST_TIMEOUT_MS,
+  REPORT_RESERVE_MS,
+} from '../../contract/time-budgets.js';
 import { ProlificUnavailableError } from '../errors.js';
 import { readDeliveryHealth } from './delivery-health.js';
 import { jsonOf, malformed, resultsOf, secretOf, statusError, type Answer, type ProlificRequest } from './responses.js';
@@ -23,13 +28,24 @@ const DEFAULTS = {
   timeLeftMs: () => Infinity,
 };
 
-// What must be left of the invocation after each operation: the report, and after a POST (or the GET that
-// settles it) also the time to store the new secret, which exists nowhere else.
+// What must be left of the invocation after each operation: the report after a read; after a POST (or
+// the GET that settles it) also the time to store the new secret. With one request's time on top, the
+// POST is started with MIN_TIME_TO_ROTATE_MS left at the least, the figure the protocol checks.
 const AFTER_READ = { reserveMs: REPORT_RESERVE_MS };
-const AFTER_POST = { reserveMs: STORE_RESERVE_MS + REPORT_RESERVE_MS };
+const AFTER_POST = { reserveMs: AFTER_POST_RESERVE_MS };
 
-const listSecrets = (workspaceId: string): ProlificRequest => ({ method: 'GET', path: SECRETS_PATH, workspaceId, query: { workspace_id: workspaceId } });
-const replaceSecret = (workspaceId: string): ProlificRequest => ({ method: 'POST', path: SECRETS_PATH, workspaceId, body: { workspace_id: workspaceId } });
+const listSecrets = (workspaceId: string): ProlificRequest => ({
+  method: 'GET',
+  path: SECRETS_PATH,
+  workspaceId,
+  query: { workspace_id: workspaceId },
+});
+const replaceSecret = (workspaceId: string): ProlificRequest => ({
+  method: 'POST',
+  path: SECRETS_PATH,
+  workspaceId,
+  body: { workspace_id: workspaceId },
+});
 
 export function createProlificClient(clientOptions: ProlificClientOptions): ProlificClient {
   const options = { ...DEFAULTS, ...clientOptions };
@@ -93,6 +109,7 @@ export function createProlificClient(clientOptions: ProlificClientOptions): Prol
   return {
     getActiveSecret: (workspaceId) => getActiveSecret(workspaceId),
     createSecret,
-    getDeliveryHealth: (workspaceId, since) => readDeliveryHealth({ transport, token: options.token, reserve: AFTER_READ }, workspaceId, since),
+    getDeliveryHealth: (workspaceId, since) =>
+      readDeliveryHealth({ transport, token: options.token, reserve: AFTER_READ }, workspaceId, since),
   };
 }

@@ -28,6 +28,9 @@ export interface Answer {
   readonly body: string;
 }
 
+/** Where a workspace id is configured: the stack's setting, or the variable of a function configured by hand. */
+const WORKSPACES_SETTING = `the "workspaces" setting of the stack (its cdk.json context key, or the construct's prop)`;
+
 function describeRequest({ request }: Answer): string {
   return `${request.method} ${request.path}`;
 }
@@ -40,13 +43,15 @@ export function statusError(answer: Answer, token: string, suffix = ''): Prolifi
   if (status === 401 || status === 403) {
     return new ProlificAuthenticationError(
       `${said} Prolific refused the API token for this workspace: if other workspaces work with the same token, give the ` +
-        "token's account access to this one; if none do, put a current Prolific API token in the token secret.",
+        "token's account access to this one; if none do, put a current Prolific API token in the token secret. Check too " +
+        `the workspace id in ${WORKSPACES_SETTING}, or in ROTATION_TARGETS for a function configured by hand.`,
       status,
     );
   }
   if (status === 404) {
     return new ProlificNotFoundError(
-      `${said} The workspace does not exist or the token's account has no access to it: check ROTATION_TARGETS and the token.`,
+      `${said} The workspace does not exist or the token's account has no access to it: check the workspace id in ` +
+        `${WORKSPACES_SETTING} and the token; for a function configured by hand, check ROTATION_TARGETS and the token.`,
       status,
     );
   }

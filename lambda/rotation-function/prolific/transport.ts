@@ -1,6 +1,8 @@
 // One Prolific operation over HTTP: the request with the token, a timeout per attempt, and retries with
-// back-off on 429, 5xx and missing answers within a time budget for the whole operation.
+// back-off on 429, 5xx and missing answers within a time budget for the whole operation. An answer
+// over MAX_ANSWER_BYTES is refused, never retried.
 import { DeadlineError, ProlificUnavailableError } from '../errors.js';
+import { ProlificAnswerTooLargeError, readBodyWithinLimit, tooLargeReason } from './answer-body.js';
 import { backoffDelayMs, retryAfterMs, type BackoffOptions } from './backoff.js';
 import { statusError, type Answer, type ProlificRequest } from './responses.js';
 import type { ProlificRetryEvent } from './types.js';
@@ -22,7 +24,10 @@ export interface TransportOptions {
   readonly timeLeftMs: () => number;
 }
 
-/** What one HTTP attempt produced: a complete answer, or none (connection failure, timeout, cut-off body). */
+/**
+ * What one HTTP attempt produced: a complete answer, or none (connection failure, timeout, cut-off body,
+ * or a body over the size limit, whose `cause` is then a ProlificAnswerTooLargeError).
+ */
 export type Attempt =
   | ({ readonly kind: 'answer' } & Answer)
   | { readonly kind: 'no-answer'; readonly reason: string; readonly requestSent: boolean; readonly cause: unknown };
@@ -56,6 +61,7 @@ export function createTransport(options: TransportOptions): Transport {
       if (result.kind === 'answer' && !isRetryableStatus(result.status)) return onAnswer(result);
       const settled = settle ? await settle(result) : undefined;
       if (settled !== undefined) return settled;
+      if (result.kind === 'no-answer' && result.cause instanceof ProlificAnswerTooLargeError) throw result.cause;
 
       const waitMs =
         (result.kind === 'answer' ? retryAfterMs(result.headers.get('retry-after'), options.now()) : undefined) ??
@@ -65,7 +71,8 @@ export function createTransport(options: TransportOptions): Transport {
         throw finalError(result, attemptNumber, outOfTime ? waitMs : undefined);
       }
       const reason = result.kind === 'answer' ? `HTTP ${result.status}` : result.reason;
-      options.onRetry?.({ operation: operationName(request), workspaceId: request.workspaceId, attempt: attemptNumber, delayMs: waitMs, reason });
+      const { workspaceId } = request;
+      options.onRetry?.({ operation: operationName(request), workspaceId, attempt: attemptNumber, delayMs: waitMs, reason });
       await options.sleep(waitMs);
     }
 
@@ -111,7 +118,10 @@ async function attempt(options: TransportOptions, request: ProlificRequest, dead
     return { kind: 'no-answer', reason: describeNetworkError(error, timeoutMs), requestSent: !isConnectionRefused(error), cause: error };
   }
   try {
-    return { kind: 'answer', request, status: response.status, headers: response.headers, body: await response.text() };
+    const body = await readBodyWithinLimit(response);
+    if (body !== undefined) return { kind: 'answer', request, status: response.status, headers: response.headers, body };
+    const cause = new ProlificAnswerTooLargeError(operationName(request), response.status);
+    return { kind: 'no-answer', reason: tooLargeReason(response.status), requestSent: true, cause };
   } catch (error) {
     return { kind: 'no-answer', reason: `the answer (HTTP ${response.status}) was cut short`, requestSent: true, cause: error };
   }

@@ -19,7 +19,7 @@ export interface ProlificClient {
   createSecret(workspaceId: string, previousSecretId: string | undefined): Promise<ProlificSecret>;
   /**
    * The workspace's webhook subscriptions, enabled and disabled, and the deliveries that failed since
-   * `since` (the current secret's rotation time; undefined: none are counted).
+   * `since` (the current secret's rotation time; undefined: no events are read, and the result says so).
    */
   getDeliveryHealth(workspaceId: string, since: string | undefined): Promise<DeliveryHealth>;
 }

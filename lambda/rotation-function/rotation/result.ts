@@ -12,7 +12,12 @@ export interface CurrentVersion {
 
 const NO_VERSION: CurrentVersion = { versionId: null, rotatedAt: null };
 
-export function targetResult(target: RotationTarget, outcome: Outcome, prolificSecretId: string | null, current: CurrentVersion): TargetResult {
+export function targetResult(
+  target: RotationTarget,
+  outcome: Outcome,
+  prolificSecretId: string | null,
+  current: CurrentVersion,
+): TargetResult {
   return {
     workspaceId: target.workspaceId,
     secretId: target.secretId,

@@ -1,20 +1,14 @@
-// Storing a Prolific secret as AWSCURRENT only once Prolific confirms it, and settling on Prolific's active
-// secret when a concurrent rotation overtakes the write.
+// Making a stored version AWSCURRENT only while Prolific confirms it (confirm, promote, confirm again), and
+// storing a Prolific secret as current that way, settling on Prolific's active secret when a concurrent
+// rotation overtakes the write.
 import { RotationConflictError, RotationUnconfirmedError, SecretStoreError } from '../errors.js';
 import type { ProlificSecret } from '../prolific/types.js';
 import type { CurrentVersion } from './result.js';
 import { holdsSecret, readOnRecord, serialise, versionIdFor } from './stored-form.js';
-import type { ProtocolStep } from '../../contract/report.js';
-import type { RotationDependencies, RotationTarget } from './types.js';
+import type { TargetRun } from './target-run.js';
 
 /** A run whose Prolific secret keeps changing under it stops after this many store-and-check rounds. */
 export const SETTLE_ROUNDS = 3;
-
-/** One target's run in progress: what it works with, and the step it is in (named if it fails). */
-export interface TargetRun extends Required<RotationDependencies> {
-  readonly target: RotationTarget;
-  step: ProtocolStep;
-}
 
 /** A secret stored and made AWSCURRENT, and confirmed by Prolific as its active one. */
 export interface Settled extends CurrentVersion {
@@ -22,12 +16,46 @@ export interface Settled extends CurrentVersion {
   readonly secret: ProlificSecret;
 }
 
+/** Tells whether the secret Prolific lists as active (undefined: none) is the one the run expects. */
+export type IsExpected = (active: ProlificSecret | undefined) => boolean;
+
+/** What Prolific listed as its active secret when asked, and whether it is the expected one. */
+export interface Confirmation {
+  readonly confirmed: boolean;
+  readonly active: ProlificSecret | undefined;
+}
+
+/** What came of promoting a version under Prolific's confirmation. */
+export interface Promotion extends Confirmation {
+  /** True when the version was made AWSCURRENT: the check before the label move held. */
+  readonly promoted: boolean;
+}
+
+/** Asks Prolific for its active secret, and whether it is the expected one. */
+export async function confirmActive(run: TargetRun, isExpected: IsExpected): Promise<Confirmation> {
+  run.step = 'confirm';
+  const active = await run.prolific.getActiveSecret(run.target.workspaceId);
+  return { confirmed: isExpected(active), active };
+}
+
 /**
- * Stores `secret` as AWSPENDING, confirms with Prolific that it is the active secret, makes it AWSCURRENT,
- * then asks Prolific once more. The first check keeps a secret Prolific does not list (a POST that did not
- * take effect) out of AWSCURRENT and AWSPREVIOUS. The second tells whether a concurrent rotation overtook
- * this run between the check and the label move; if one did, the run stores Prolific's newer secret
- * instead, so concurrent runs converge on the secret Prolific signs with.
+ * Confirms with Prolific that its active secret is the expected one, makes `versionId` AWSCURRENT, then asks
+ * Prolific once more. The first check keeps a secret Prolific does not list (a POST that did not take
+ * effect, a pending version gone stale) out of AWSCURRENT and AWSPREVIOUS. The second tells whether a
+ * concurrent rotation overtook this run between the check and the label move, leaving AWSCURRENT on a
+ * secret that no longer works: `confirmed` is true only when both checks held.
+ */
+export async function promoteConfirmed(run: TargetRun, versionId: string, isExpected: IsExpected): Promise<Promotion> {
+  const before = await confirmActive(run, isExpected);
+  if (!before.confirmed) return { ...before, promoted: false };
+  await run.store.promote(run.target.secretId, versionId);
+  return { ...(await confirmActive(run, isExpected)), promoted: true };
+}
+
+/**
+ * Stores `secret` as AWSPENDING and promotes it while Prolific confirms it (promoteConfirmed). When a
+ * concurrent rotation overtook this run, the run stores Prolific's newer secret instead, so concurrent runs
+ * converge on the secret Prolific signs with.
  *
  * `replaces` is the id of Prolific's secret before a POST: if Prolific still lists it, the POST did not
  * rotate anything, and the run fails rather than report a rotation without evidence.
@@ -37,15 +65,9 @@ export async function storeAsCurrent(run: TargetRun, secret: ProlificSecret, rep
   let candidate = secret;
   for (let round = 1; ; round++) {
     const stored = await storePending(run, candidate);
-    run.step = 'confirm';
-    let active = await run.prolific.getActiveSecret(workspaceId);
-    if (active?.id === candidate.id) {
-      await run.store.promote(run.target.secretId, stored.versionId);
-      active = await run.prolific.getActiveSecret(workspaceId);
-      if (active?.id === candidate.id) return stored;
-    } else {
-      await run.store.dropPending(run.target.secretId, stored.versionId);
-    }
+    const { confirmed, promoted, active } = await promoteConfirmed(run, stored.versionId, hasId(candidate.id));
+    if (confirmed) return stored;
+    if (!promoted) await run.store.dropPending(run.target.secretId, stored.versionId);
     if (active === undefined) {
       throw new RotationConflictError('Prolific reports no active secret right after one was stored.');
     }
@@ -91,4 +113,9 @@ async function storePending(run: TargetRun, secret: ProlificSecret): Promise<Set
     );
   }
   return { versionId, secret, rotatedAt: onRecord?.rotatedAt ?? now.toISOString() };
+}
+
+/** Expects Prolific to list the secret with this id as its active one. */
+function hasId(id: string): IsExpected {
+  return (active) => active?.id === id;
 }

@@ -27,7 +27,9 @@ export function serialise(format: SecretFormat, secret: ProlificSecret, rotatedA
 export function readOnRecord(format: SecretFormat, version: StoredVersion | undefined): OnRecord | undefined {
   const text = version?.secretString;
   if (text === undefined || text === '' || text === TARGET_SECRET_PLACEHOLDER) return undefined;
-  if (format === 'plain') return isJsonObject(text) ? undefined : { value: text, prolificSecretId: undefined, rotatedAt: version?.createdAt };
+  if (format === 'plain') {
+    return isJsonObject(text) ? undefined : { value: text, prolificSecretId: undefined, rotatedAt: version?.createdAt };
+  }
   const stored = parseStoredSecret(text);
   return stored && { value: stored.value, prolificSecretId: stored.id, rotatedAt: stored.rotated_at };
 }
@@ -48,7 +50,7 @@ export function formatConflict(format: SecretFormat, version: StoredVersion | un
 
 /** True when what is on record is exactly Prolific's secret: the same value, and the same id where known. */
 export function holdsSecret(onRecord: OnRecord | undefined, secret: ProlificSecret | undefined): boolean {
-  if (onRecord === undefined || secret === undefined || onRecord.value !== secret.value) return false;
+  if (onRecord === undefined || secret?.value !== onRecord.value) return false;
   return onRecord.prolificSecretId === undefined || onRecord.prolificSecretId === secret.id;
 }
 

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { SecretStoreError } from '../errors.js';
 import { AWSCURRENT, AWSPENDING, versionWithStage, WRITE_CHECK } from '../../contract/staging-labels.js';
+import { WORKSPACE_ID_TAG } from '../../contract/secret-tags.js';
 
 /** A secret's identity and which version carries each rotation label right now. */
 export interface TargetVersions {
@@ -19,6 +20,8 @@ export interface TargetVersions {
   readonly rotationEnabled: boolean;
   /** Every version that carries a label, with its labels. */
   readonly stages: Readonly<Record<string, readonly string[]>>;
+  /** The workspace the secret is tagged for (`WORKSPACE_ID_TAG`); absent when it has no such tag. */
+  readonly workspaceTag?: string;
 }
 
 /** One version as stored: its SecretString (undefined while Secrets Manager's rotation has not written it yet). */
@@ -74,12 +77,14 @@ async function call<T>(operation: string, secretId: string, send: () => Promise<
 async function describe(client: SecretsManagerClient, secretId: string): Promise<TargetVersions> {
   const output = await call('DescribeSecret', secretId, () => client.send(new DescribeSecretCommand({ SecretId: secretId })));
   const stages = output.VersionIdsToStages ?? {};
+  const workspaceTag = output.Tags?.find(({ Key }) => Key === WORKSPACE_ID_TAG)?.Value;
   return {
     arn: output.ARN ?? secretId,
     currentVersionId: versionWithStage(stages, AWSCURRENT),
     pendingVersionId: versionWithStage(stages, AWSPENDING),
     rotationEnabled: output.RotationEnabled === true,
     stages,
+    ...(workspaceTag === undefined ? {} : { workspaceTag }),
   };
 }
 
@@ -90,10 +95,20 @@ async function readVersion(client: SecretsManagerClient, secretId: string, versi
   return { versionId, secretString: output.SecretString, createdAt: output.CreatedDate?.toISOString() };
 }
 
-async function putPending(client: SecretsManagerClient, secretId: string, secretString: string, versionId: string): Promise<StoredVersion> {
+async function putPending(
+  client: SecretsManagerClient,
+  secretId: string,
+  secretString: string,
+  versionId: string,
+): Promise<StoredVersion> {
   try {
     await client.send(
-      new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString, ClientRequestToken: versionId, VersionStages: [AWSPENDING] }),
+      new PutSecretValueCommand({
+        SecretId: secretId,
+        SecretString: secretString,
+        ClientRequestToken: versionId,
+        VersionStages: [AWSPENDING],
+      }),
     );
     return { versionId, secretString, createdAt: undefined };
   } catch (error) {
@@ -107,7 +122,14 @@ async function putPending(client: SecretsManagerClient, secretId: string, secret
 async function checkWriteAccess(client: SecretsManagerClient, secretId: string): Promise<void> {
   const check = JSON.stringify({ write_check: new Date().toISOString(), purpose: 'written before a rotation to prove write access' });
   await call('PutSecretValue', secretId, () =>
-    client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: check, ClientRequestToken: randomUUID(), VersionStages: [WRITE_CHECK] })),
+    client.send(
+      new PutSecretValueCommand({
+        SecretId: secretId,
+        SecretString: check,
+        ClientRequestToken: randomUUID(),
+        VersionStages: [WRITE_CHECK],
+      }),
+    ),
   );
 }
 
@@ -137,7 +159,9 @@ async function promote(client: SecretsManagerClient, secretId: string, versionId
 
 async function removePending(client: SecretsManagerClient, secretId: string, versionId: string): Promise<void> {
   try {
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: AWSPENDING, RemoveFromVersionId: versionId }));
+    await client.send(
+      new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: AWSPENDING, RemoveFromVersionId: versionId }),
+    );
   } catch (error) {
     // Another run already moved or removed the label: what this call wanted is already true.
     if (nameOf(error) !== 'InvalidParameterException') throw error;
@@ -148,11 +172,20 @@ function nameOf(error: unknown): string {
   return error instanceof Error ? error.name : 'Unknown';
 }
 
-const KMS_ERRORS = new Set(['DecryptionFailure', 'EncryptionFailure', 'KMSAccessDeniedException', 'KMSDisabledException', 'KMSInvalidStateException', 'KMSNotFoundException']);
+const KMS_ERRORS = new Set([
+  'DecryptionFailure',
+  'EncryptionFailure',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+]);
 
 function hintFor(awsErrorName: string, operation: string): string {
   if (awsErrorName === 'AccessDeniedException') return `The function's role needs secretsmanager:${operation} on this secret.`;
-  if (awsErrorName === 'ResourceNotFoundException') return 'Create the secret, or correct its ARN in ROTATION_TARGETS.';
+  if (awsErrorName === 'ResourceNotFoundException') {
+    return 'Create the secret, or correct its ARN in ROTATION_TARGETS (in a deployed stack: the "workspaces" setting, then deploy).';
+  }
   if (KMS_ERRORS.has(awsErrorName)) {
     return "The secret's KMS key must be enabled and the function's role needs kms:Decrypt and kms:GenerateDataKey on it.";
   }

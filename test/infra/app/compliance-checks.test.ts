@@ -8,6 +8,10 @@ import { addComplianceChecks } from '../../../infra/app/compliance-checks.js';
 import type { ProlificWebhookSecretRotationStack } from '../../../infra/app/rotation-stack.js';
 import { buildStack, testApp } from '../../support/synth.js';
 
+/** Workspace ids of Prolific's shape: 24 lowercase hex digits. */
+const WORKSPACE_A = '6655443322110099aabbccdd';
+const WORKSPACE_B = '00fbfafdb9aec88a25bab450';
+
 interface Acknowledgement {
   readonly path: string;
   readonly id: string;
@@ -41,9 +45,10 @@ describe('cdk-nag AwsSolutions and Serverless checks, registered with Validation
   let synthesize: () => string;
 
   beforeAll(() => {
-    // Prepare: every optional resource present (e-mail subscription, created and adopted secrets).
+    // Prepare: every optional resource present (e-mail subscription, created and adopted secrets), and workspace
+    // ids of Prolific's shape (any other shape is a warning of its own).
     const app = testApp({
-      workspaces: 'ws-a,ws-b=prolific/adopted-webhook-secret',
+      workspaces: `${WORKSPACE_A},${WORKSPACE_B}=prolific/adopted-webhook-secret`,
       alarmEmail: 'rotation-alarms@example.com',
     });
     stack = buildStack(app);
@@ -106,7 +111,7 @@ describe('cdk-nag checks with the example receiver deployed (-c exampleReceiver=
 
   beforeAll(() => {
     // Prepare: the receiver reads the first workspace's secret, created by the stack, next to an adopted one.
-    const app = testApp({ workspaces: 'ws-a,ws-b=prolific/adopted-webhook-secret', exampleReceiver: 'true' });
+    const app = testApp({ workspaces: `${WORKSPACE_A},${WORKSPACE_B}=prolific/adopted-webhook-secret`, exampleReceiver: 'true' });
     stack = buildStack(app);
     addComplianceChecks(app);
     synthesize = () => app.synth().directory;

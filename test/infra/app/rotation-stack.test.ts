@@ -8,6 +8,7 @@ import { buildStack, getAtt, logicalIdAt, refTo, testApp } from '../../support/s
 const WORKSPACES = ['ws-a', 'ws-b'];
 const TWO_MONTHS_IN_SECONDS = 60 * 24 * 60 * 60;
 const TARGETS_PATH = '/ProlificWebhookSecretRotation/Rotation/rotation-targets';
+const ON_CALL_OUTPUTS = ['FunctionDeadLetterQueueUrl', 'ScheduleDeadLetterQueueUrl', 'LogGroupName', 'DashboardUrl'];
 
 let stack: ProlificWebhookSecretRotationStack;
 let template: Template;
@@ -23,9 +24,18 @@ const scheduleDlq = () => getAtt(stack, 'Rotation/ScheduleDeadLetterQueue', 'Arn
 const secretRef = (workspaceId: string) => refTo(stack, `Rotation/Secret-${workspaceId}`);
 const tokenRef = () => refTo(stack, 'Rotation/ApiTokenSecret');
 const functionArn = () => getAtt(stack, 'Rotation/Function', 'Arn');
+interface PolicyResource {
+  readonly Properties: { readonly PolicyDocument: { readonly Statement: Record<string, unknown>[] } };
+}
+interface TemplateResource {
+  readonly Properties: Record<string, unknown>;
+  readonly DependsOn?: string[];
+}
+/** The resource behind the construct at `path`, as the template holds it. */
+const resourceAt = (path: string): TemplateResource | undefined =>
+  (template.toJSON().Resources as Record<string, TemplateResource>)[logicalIdAt(stack, path)];
 // The group's name is generated at synthesis; schedules and the alarm refer to it by that name.
-const scheduleGroupName = (): string =>
-  template.toJSON().Resources[logicalIdAt(stack, 'Rotation/ScheduleGroup')].Properties.Name;
+const scheduleGroupName = (): string => resourceAt('Rotation/ScheduleGroup')?.Properties.Name as string;
 
 describe('the rotation function', () => {
   it('runs on nodejs24.x on arm64, one invocation at a time', () => {
@@ -42,15 +52,18 @@ describe('the rotation function', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 90 });
   });
 
-  it('is never retried by Lambda, keeps a waiting scheduled run 6 hours, and sends failed async invocations to its dead-letter queue', () => {
-    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: refTo(stack, 'Rotation/Function'),
-      MaximumRetryAttempts: 0,
-      MaximumEventAgeInSeconds: 6 * 60 * 60,
-      DestinationConfig: { OnFailure: { Destination: functionDlq() } },
-    });
-  });
+  it(
+    'is never retried by Lambda, keeps a waiting scheduled run 6 hours, and sends failed async invocations to its dead-letter queue',
+    () => {
+      template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: refTo(stack, 'Rotation/Function'),
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 6 * 60 * 60,
+        DestinationConfig: { OnFailure: { Destination: functionDlq() } },
+      });
+    },
+  );
 
   it('logs to its own log group, kept for a year', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
@@ -93,8 +106,7 @@ describe('the target list in Parameter Store', () => {
   });
 
   it('exists before the function, which reads it when it starts', () => {
-    const functionResource = template.toJSON().Resources[logicalIdAt(stack, 'Rotation/Function')];
-    expect(functionResource.DependsOn).toContain(logicalIdAt(stack, 'Rotation/RotationTargets000'));
+    expect(resourceAt('Rotation/Function')?.DependsOn).toContain(logicalIdAt(stack, 'Rotation/RotationTargets000'));
   });
 });
 
@@ -142,7 +154,7 @@ describe('the schedules', () => {
     });
   });
 
-  it('send the daily heartbeat event the staleness alarm relies on (pinned to {"action":"sync"} in rotation-monitoring)', () => {
+  it('send the daily heartbeat event the staleness alarm relies on (pinned to {"action":"sync"} in rotation-schedules.test.ts)', () => {
     template.resourceCountIs('AWS::Scheduler::Schedule', 2);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 day)',
@@ -239,7 +251,10 @@ describe('the function role', () => {
             Action: 'events:PutEvents',
             Effect: 'Allow',
             Resource: 'arn:aws:events:eu-west-2:123456789012:event-bus/default',
-            Condition: { StringEquals: { 'events:source': 'prolific.webhook-secret-rotation' } },
+            Condition: {
+          'ForAllValues:StringEquals': { 'events:source': ['prolific.webhook-secret-rotation'] },
+          Null: { 'events:source': 'false' },
+        },
           }),
         ],
       },
@@ -253,16 +268,16 @@ describe('the function role', () => {
       Policies: Match.absent(),
     });
     const functionRole = refTo(stack, 'Rotation/FunctionRole');
-    const policiesOnRole = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
-      JSON.stringify(policy.Properties.Roles).includes(functionRole.Ref),
-    );
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown } }[];
+    const policiesOnRole = policies.filter((policy) => JSON.stringify(policy.Properties.Roles).includes(functionRole.Ref));
     expect(policiesOnRole).toHaveLength(1);
   });
 
   it('grants no Secrets Manager or KMS action on a wildcard resource, in any policy', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
-    );
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+      Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } };
+    }[];
+    const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
     const sensitive = statements.filter((statement) =>
       [statement.Action].flat().some((action) => /^(secretsmanager|kms):/.test(action)),
     );
@@ -363,7 +378,7 @@ describe('the alarms', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 6 + 1);
   });
 
-  it('item 3: one alarm fires when any workspace had no version labelled AWSCURRENT', () => {
+  it('one alarm fires when any workspace had no version labelled AWSCURRENT', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'ProlificWebhookSecretRotation',
       MetricName: 'CurrentVersionMissing',
@@ -392,7 +407,7 @@ describe('the alarms', () => {
   });
 });
 
-describe('item 10: every alarm reaches a person', () => {
+describe('every alarm reaches a person', () => {
   it('each alarm action is a topic whose policy lets CloudWatch publish, for this account\'s alarms only', () => {
     const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
     const alarms = Object.entries(resources).filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm');
@@ -400,13 +415,15 @@ describe('item 10: every alarm reaches a person', () => {
     expect(alarms.length).toBeGreaterThan(0);
 
     for (const [alarmId, alarm] of alarms) {
-      const actions = alarm.Properties['AlarmActions'] as { Ref: string }[];
+      const actions = alarm.Properties.AlarmActions as { Ref: string }[];
       expect(actions.length).toBeGreaterThan(0);
       for (const action of actions) {
-        const policy = topicPolicies.find((candidate) => JSON.stringify(candidate.Properties['Topics']) === JSON.stringify([action]));
-        const statements = (policy?.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+        const policy = topicPolicies.find((candidate) => JSON.stringify(candidate.Properties.Topics) === JSON.stringify([action]));
+        const statements = (policy?.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
         const allow = statements.find(
-          (statement) => statement['Effect'] === 'Allow' && (statement['Principal'] as { Service?: string })?.Service === 'cloudwatch.amazonaws.com',
+          (statement) =>
+            statement.Effect === 'Allow' &&
+            (statement.Principal as { Service?: string } | undefined)?.Service === 'cloudwatch.amazonaws.com',
         );
         expect(allow).toMatchObject({
           Action: 'sns:Publish',
@@ -414,8 +431,8 @@ describe('item 10: every alarm reaches a person', () => {
           Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
         });
         // The topic is not encrypted, so no key policy has to admit CloudWatch as well.
-        expect(resources[action.Ref]?.Properties['KmsMasterKeyId']).toBeUndefined();
-        expect((allow?.['Condition'] as { ArnEquals: { 'aws:SourceArn': unknown[] } }).ArnEquals['aws:SourceArn']).toContainEqual({
+        expect(resources[action.Ref]?.Properties.KmsMasterKeyId).toBeUndefined();
+        expect((allow?.Condition as { ArnEquals: { 'aws:SourceArn': unknown[] } }).ArnEquals['aws:SourceArn']).toContainEqual({
           'Fn::GetAtt': [alarmId, 'Arn'],
         });
       }
@@ -423,7 +440,7 @@ describe('item 10: every alarm reaches a person', () => {
   });
 });
 
-describe('item 12: the API token secret', () => {
+describe('the API token secret', () => {
   it('denies reading its value to everyone but the function\'s role, whatever IAM allows them', () => {
     template.hasResourceProperties('AWS::SecretsManager::ResourcePolicy', {
       SecretId: tokenRef(),
@@ -444,13 +461,13 @@ describe('item 12: the API token secret', () => {
   });
 });
 
-describe('item 16: the placeholders', () => {
+describe('the placeholders', () => {
   it('are pinned to the letter: a changed text would make CloudFormation overwrite a live secret', () => {
     expect(API_TOKEN_PLACEHOLDER).toBe('REPLACE-WITH-YOUR-PROLIFIC-API-TOKEN');
     expect(TARGET_SECRET_PLACEHOLDER).toBe('Not synced yet: run the rotation function with {"action":"sync"}.');
     template.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: API_TOKEN_PLACEHOLDER });
     for (const workspaceId of WORKSPACES) {
-      expect(template.toJSON().Resources[logicalIdAt(stack, `Rotation/Secret-${workspaceId}`)].Properties.SecretString).toBe(
+      expect(resourceAt(`Rotation/Secret-${workspaceId}`)?.Properties.SecretString).toBe(
         TARGET_SECRET_PLACEHOLDER,
       );
     }
@@ -462,15 +479,56 @@ describe('the stack outputs', () => {
     const outputs = template.findOutputs('*');
 
     expect(Object.keys(outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'ApiTokenSecretArn', 'FunctionName', 'SecretArnwsa', 'SecretArnwsb', 'TargetsParameterPath'].sort(),
+      [
+        'AlarmTopicArn',
+        'ApiTokenSecretArn',
+        'FunctionName',
+        'SecretArnwsa',
+        'SecretArnwsb',
+        'TargetsParameterPath',
+        ...ON_CALL_OUTPUTS,
+      ].sort(),
     );
-    expect(outputs['TargetsParameterPath']?.Value).toBe(TARGETS_PATH);
-    expect(outputs['SecretArnwsa']?.Value).toEqual(secretRef('ws-a'));
-    expect(outputs['SecretArnwsb']?.Value).toEqual(secretRef('ws-b'));
-    expect(outputs['ApiTokenSecretArn']?.Value).toEqual(tokenRef());
-    expect(outputs['FunctionName']?.Value).toEqual(refTo(stack, 'Rotation/Function'));
-    expect(outputs['AlarmTopicArn']?.Value).toEqual(refTo(stack, 'Rotation/AlarmTopic'));
+    expect(outputs.TargetsParameterPath?.Value).toBe(TARGETS_PATH);
+    expect(outputs.SecretArnwsa?.Value).toEqual(secretRef('ws-a'));
+    expect(outputs.SecretArnwsb?.Value).toEqual(secretRef('ws-b'));
+    expect(outputs.ApiTokenSecretArn?.Value).toEqual(tokenRef());
+    expect(outputs.FunctionName?.Value).toEqual(refTo(stack, 'Rotation/Function'));
+    expect(outputs.AlarmTopicArn?.Value).toEqual(refTo(stack, 'Rotation/AlarmTopic'));
     expect(JSON.stringify(outputs)).not.toMatch(/SecretString|resolve:secretsmanager/);
+  });
+});
+
+describe('the outputs on-call needs', () => {
+  it('give both dead-letter queues\' URLs, the log group\'s name and the dashboard\'s console URL, each saying what it is for', () => {
+    const outputs = template.findOutputs('*');
+
+    expect(outputs.FunctionDeadLetterQueueUrl?.Value).toEqual(refTo(stack, 'Rotation/FunctionDeadLetterQueue'));
+    expect(outputs.ScheduleDeadLetterQueueUrl?.Value).toEqual(refTo(stack, 'Rotation/ScheduleDeadLetterQueue'));
+    expect(outputs.LogGroupName?.Value).toEqual(refTo(stack, 'Rotation/FunctionLogs'));
+    expect(outputs.DashboardUrl?.Value).toEqual({
+      'Fn::Join': [
+        '',
+        ['https://eu-west-2.console.aws.amazon.com/cloudwatch/home?region=eu-west-2#dashboards:name=', refTo(stack, 'Rotation/Dashboard')],
+      ],
+    });
+    for (const key of ON_CALL_OUTPUTS) expect(outputs[key]?.Description).toMatch(/\w+/);
+    expect(outputs.FunctionDeadLetterQueueUrl?.Description).toContain('aws sqs receive-message --queue-url');
+  });
+});
+
+describe('a staleness threshold from context', () => {
+  it('is refused when shorter than the rotation interval, naming both context keys and both durations', () => {
+    expect(() => buildStack(testApp({ workspaces: 'ws-a', schedule: 'rate(30 days)', stalenessThresholdDays: 7 }))).toThrow(
+      /^Context key "stalenessThresholdDays" \(7 days\) is shorter than the rotation interval of context key "schedule" \(30 days\): the staleness alarm would fire before every rotation\. Give at least 30 days/,
+    );
+  });
+
+  it('is taken when it is the interval or more, or the schedule is disabled', () => {
+    expect(() => buildStack(testApp({ workspaces: 'ws-a', schedule: 'rate(7 days)', stalenessThresholdDays: 7 }))).not.toThrow();
+    expect(() =>
+      buildStack(testApp({ workspaces: 'ws-a', scheduleEnabled: 'false', stalenessThresholdDays: 7 })),
+    ).not.toThrow();
   });
 });
 
@@ -478,11 +536,11 @@ describe('adopted secrets from context', () => {
   const KEY_ARN = 'arn:aws:kms:eu-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const TOKEN_KEY_ARN = 'arn:aws:kms:eu-west-2:123456789012:key/9876abcd-12ab-34cd-56ef-1234567890ab';
   const statementsOf = (adopted: Template) =>
-    Object.values(adopted.findResources('AWS::IAM::Policy')).flatMap(
-      (policy) => (policy as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement,
+    (Object.values(adopted.findResources('AWS::IAM::Policy')) as PolicyResource[]).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
     );
 
-  it('item 13: grants the customer-managed keys named for an adopted secret and the token secret', () => {
+  it('grants the customer-managed keys named for an adopted secret and the token secret', () => {
     const adopted = Template.fromStack(
       buildStack(
         testApp({
@@ -495,21 +553,48 @@ describe('adopted secrets from context', () => {
     );
 
     const statements = statementsOf(adopted);
-    expect(statements).toContainEqual(expect.objectContaining({ Sid: 'UseTargetSecretKeys', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY_ARN }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Sid: 'UseTargetSecretKeys', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: KEY_ARN }),
+    );
     expect(statements).toContainEqual(expect.objectContaining({ Sid: 'UseApiTokenKey', Action: 'kms:Decrypt', Resource: TOKEN_KEY_ARN }));
     expect(statements).toContainEqual(
       expect.objectContaining({
         Sid: 'RotateTargetSecrets',
-        Resource: expect.arrayContaining(['arn:aws:secretsmanager:eu-west-2:123456789012:secret:prolific/webhook-a-??????']),
+        Resource: expect.arrayContaining(['arn:aws:secretsmanager:eu-west-2:123456789012:secret:prolific/webhook-a-??????']) as unknown,
       }),
     );
   });
 
-  it('item 14: tells the function which workspaces store the bare value', () => {
+  it('tells the function which workspaces store the bare value', () => {
     const adopted = Template.fromStack(buildStack(testApp({ workspaces: 'ws-a=prolific/bare,ws-b', secretFormats: 'ws-a=plain' })));
 
-    const targets = JSON.stringify(Object.values(adopted.findResources('AWS::SSM::Parameter'))[0]?.Properties.Value);
+    const [parameter] = Object.values(adopted.findResources('AWS::SSM::Parameter')) as { Properties: { Value: unknown } }[];
+    const targets = JSON.stringify(parameter?.Properties.Value);
     expect(targets).toContain('\\"workspaceId\\":\\"ws-a\\",\\"secretId\\":\\"prolific/bare\\",\\"format\\":\\"plain\\"');
     expect(targets).not.toMatch(/ws-b[^}]*format/);
+  });
+});
+
+describe('a stack named with -c stackName', () => {
+  it('takes the name, and gives it to its alarms and its metrics, so staging and production can share an account', () => {
+    // Prepare: `cdk deploy -c stackName=Staging -c workspaces=ws-a`.
+    const staging = buildStack(testApp({ workspaces: 'ws-a', stackName: 'Staging' }));
+    const stagingTemplate = Template.fromStack(staging);
+
+    // Assess
+    expect(staging.stackName).toBe('Staging');
+    stagingTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'Staging' }) },
+    });
+    const alarms = Object.values(stagingTemplate.findResources('AWS::CloudWatch::Alarm')) as TemplateResource[];
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmName).toMatch(/^Staging-/);
+    stagingTemplate.hasResourceProperties('AWS::SSM::Parameter', { Name: Match.stringLikeRegexp('^/Staging/') });
+  });
+
+  it('keeps the default namespace for the default name, so an existing deployment keeps its metrics', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'ProlificWebhookSecretRotation' }) },
+    });
   });
 });

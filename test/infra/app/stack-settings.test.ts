@@ -1,6 +1,5 @@
-import { App, Duration } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { scheduleInterval } from '../../../infra/construct/schedule-interval.js';
 import { readStackSettings } from '../../../infra/app/stack-settings.js';
 
 const TOKEN_ARN = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:prolific/api-token-AbC123';
@@ -62,7 +61,7 @@ describe('readStackSettings', () => {
     });
   });
 
-  it('item 13: reads the KMS key of adopted secrets and of the token secret', () => {
+  it('reads the KMS key of adopted secrets and of the token secret', () => {
     const settings = settingsFrom({
       workspaces: `ws-a=prolific/webhook-a,ws-b`,
       secretKeys: `ws-a=${KEY_ARN}`,
@@ -77,10 +76,13 @@ describe('readStackSettings', () => {
     expect(settings.tokenSecretKeyArn).toBe(KEY_ARN.replace('1234', '9876'));
   });
 
-  it('item 14: reads a per-workspace secret format', () => {
+  it('reads a per-workspace secret format', () => {
     const settings = settingsFrom({ workspaces: 'ws-a=prolific/bare,ws-b', secretFormats: 'ws-a=plain' });
 
-    expect(settings.workspaces).toEqual([{ workspaceId: 'ws-a', existingSecret: 'prolific/bare', format: 'plain' }, { workspaceId: 'ws-b' }]);
+    expect(settings.workspaces).toEqual([
+      { workspaceId: 'ws-a', existingSecret: 'prolific/bare', format: 'plain' },
+      { workspaceId: 'ws-b' },
+    ]);
   });
 
   it('reads cdk.json values (arrays, booleans, numbers)', () => {
@@ -128,24 +130,25 @@ describe('readStackSettings', () => {
     ['a non-numeric staleness threshold', { stalenessThresholdDays: 'soon' }, /must be a positive number/],
     ['a token secret with spaces', { tokenSecret: 'my token' }, /Context key "tokenSecret" must be a secret name or a complete secret ARN/],
     ['a numeric alarm e-mail', { alarmEmail: 42 }, /Context key "alarmEmail" must be a non-empty string/],
-    ['item 15: a workspace listed twice', { workspaces: 'ws-a,ws-b,ws-a' }, /Context key "workspaces" lists workspace "ws-a" twice/],
-    ['item 15: a schedule that is no expression', { schedule: 'every30days' }, /Context key "schedule" must be a recurring EventBridge Scheduler expression/],
-    ['item 15: a plural unit for one', { schedule: 'rate(1 days)' }, /Context key "schedule" must use a positive amount with a singular unit for 1/],
-    ['item 15: a schedule more often than hourly', { schedule: 'rate(30 minutes)' }, /Context key "schedule" must not run more often than once an hour/],
-    ['item 15: a cron schedule every five minutes', { schedule: 'cron(0/5 * * * ? *)', stalenessThresholdDays: 1 }, /must not run more often than once an hour/],
-    ['item 15: a cron schedule without "?"', { schedule: 'cron(0 3 1 * MON *)', stalenessThresholdDays: 40 }, /must have "\?" in exactly one of day-of-month and day-of-week/],
-    ['item 15: an unknown context key (a typo)', { shedule: 'rate(7 days)' }, /Context key "shedule" is not one this app reads \(a typo\?\); its keys are workspaces, schedule,/],
-    ['item 13: a key that is not a KMS key ARN', { secretKeys: 'ws-a=alias/my-key' }, /Context key "secretKeys \(ws-a\)" must be the ARN of a KMS key/],
-    ['item 13: a key for a workspace not listed', { secretKeys: `ws-z=${KEY_ARN}` }, /Context key "secretKeys" names workspace "ws-z", which is not in "workspaces"/],
-    ['item 13: a token key without an adopted token secret', { tokenSecretKey: KEY_ARN }, /Context key "tokenSecretKey" is for an adopted token secret/],
-    ['item 14: an unknown format', { secretFormats: 'ws-a=yaml' }, /Context key "secretFormats \(ws-a\)" must be one of json, plain/],
+    ['a workspace listed twice', { workspaces: 'ws-a,ws-b,ws-a' }, /Context key "workspaces" lists workspace "ws-a" twice/],
+    ['ids that differ only in letter case', { workspaces: 'ws-a,WS-A' }, /"workspaces" lists "ws-a" and "WS-A", which differ only in letter case/],
+    ['a schedule that is no expression', { schedule: 'every30days' }, /Context key "schedule" must be a recurring EventBridge Scheduler expression/],
+    ['a plural unit for one', { schedule: 'rate(1 days)' }, /Context key "schedule" must use a positive amount with a singular unit for 1/],
+    ['a schedule more often than hourly', { schedule: 'rate(30 minutes)' }, /Context key "schedule" must not run more often than once an hour/],
+    ['a cron schedule every five minutes', { schedule: 'cron(0/5 * * * ? *)', stalenessThresholdDays: 1 }, /must not run more often than once an hour/],
+    ['a cron schedule without "?"', { schedule: 'cron(0 3 1 * MON *)', stalenessThresholdDays: 40 }, /must have "\?" in exactly one of day-of-month and day-of-week/],
+    ['an unknown context key (a typo)', { shedule: 'rate(7 days)' }, /Context key "shedule" is not one this app reads \(a typo\?\); its keys are workspaces, schedule,/],
+    ['a key that is not a KMS key ARN', { secretKeys: 'ws-a=alias/my-key' }, /Context key "secretKeys \(ws-a\)" must be the ARN of a KMS key/],
+    ['a key for a workspace not listed', { secretKeys: `ws-z=${KEY_ARN}` }, /Context key "secretKeys" names workspace "ws-z", which is not in "workspaces"/],
+    ['a token key without an adopted token secret', { tokenSecretKey: KEY_ARN }, /Context key "tokenSecretKey" is for an adopted token secret/],
+    ['an unknown format', { secretFormats: 'ws-a=yaml' }, /Context key "secretFormats \(ws-a\)" must be one of json, plain/],
     [
-      'item 1: a workspace secret that is the token secret, by ARN and by name',
+      'a workspace secret that is the token secret, by ARN and by name',
       { workspaces: 'ws-a=arn:aws:secretsmanager:eu-west-2:123456789012:secret:prolific/x-AbC123', tokenSecret: 'prolific/x' },
       /Context keys "workspaces" \(ws-a\) and "tokenSecret" name the same secret "prolific\/x"/,
     ],
     [
-      'item 1: two workspaces with one secret, by name and by ARN',
+      'two workspaces with one secret, by name and by ARN',
       { workspaces: 'ws-a=prolific/x,ws-b=arn:aws:secretsmanager:eu-west-2:123456789012:secret:prolific/x-AbC123' },
       /Context keys "workspaces" \(ws-a\) and "workspaces" \(ws-b\) name the same secret/,
     ],
@@ -154,24 +157,16 @@ describe('readStackSettings', () => {
   });
 });
 
-describe('scheduleInterval', () => {
-  it.each<[string, Duration]>([
-    ['rate(1 day)', Duration.days(1)],
-    ['rate(30 days)', Duration.days(30)],
-    ['rate(12 hours)', Duration.hours(12)],
-    ['rate(60 minutes)', Duration.minutes(60)],
-  ])('reads %s', (expression, interval) => {
-    expect(scheduleInterval(expression, 'schedule')?.toSeconds()).toBe(interval.toSeconds());
+describe('the rotation context key', () => {
+  it('reads -c rotation=secrets-manager, and leaves the default to the construct when not given', () => {
+    expect(settingsFrom({ workspaces: 'ws-a', rotation: 'secrets-manager' }).rotation).toBe('secrets-manager');
+    expect(settingsFrom({ workspaces: 'ws-a', rotation: 'scheduler' }).rotation).toBe('scheduler');
+    expect(settingsFrom({ workspaces: 'ws-a' }).rotation).toBeUndefined();
   });
 
-  it('has no single interval for a cron expression', () => {
-    expect(scheduleInterval('cron(0 3 1 * ? *)', 'schedule')).toBeUndefined();
+  it('refuses an unknown mode, listing the allowed ones', () => {
+    expect(() => settingsFrom({ workspaces: 'ws-a', rotation: 'native' })).toThrow(
+      'Context key "rotation" must be one of scheduler, secrets-manager, got "native"',
+    );
   });
-
-  it.each(['rate(0 days)', 'rate(2 day)', 'rate(1 weeks)', 'rate(1 minute)', 'at(2030-01-01T00:00:00)', 'cron(0 3 1 * ?)', 'cron(0 3 ? * ? *)', 'cron(* 3 1 * ? *)', 'every month'])(
-    'rejects %s, naming the prop',
-    (expression) => {
-      expect(() => scheduleInterval(expression, 'schedule')).toThrow(/^schedule must /);
-    },
-  );
 });

@@ -24,7 +24,20 @@ const WORKSPACES = ['ws-a', 'ws-b'];
 type Intrinsic = string | { Ref: string } | { 'Fn::Join': [string, Intrinsic[]] };
 interface CfnResource {
   Type: string;
-  Properties: Record<string, any>;
+  Properties: CfnProperties;
+}
+/** The properties these tests read, each on the resources that have it. */
+interface CfnProperties {
+  readonly SecretString: string;
+  readonly Environment: { readonly Variables: Record<string, Intrinsic> };
+  readonly Name: Intrinsic;
+  readonly Value: Intrinsic;
+  readonly Target: { readonly Input: string };
+  readonly Code: { readonly S3Key: string };
+  readonly ScheduleExpression: string;
+  readonly Namespace: string;
+  readonly MetricName: string;
+  readonly Dimensions: { Name: string; Value: string }[];
 }
 /** What one invocation of the bundled artifact in a child process gave back, and everything it printed. */
 type ArtifactInvocation = BundleInvocation<{ action: string; results: { workspaceId: string; outcome: string }[] }>;
@@ -52,8 +65,7 @@ beforeAll(async () => {
       CDK_DEFAULT_REGION: 'eu-west-2',
     },
   });
-  resources = readJson<{ Resources: Record<string, CfnResource> }>(join(assemblyDirectory, `${STACK_NAME}.template.json`))
-    .Resources;
+  resources = (readJson(join(assemblyDirectory, `${STACK_NAME}.template.json`)) as { Resources: Record<string, CfnResource> }).Resources;
 
   // Prepare 2: copy the function's bundle, found through the asset manifest, where no node_modules is above it.
   bundleDirectory = copyBundle(functionAssetDirectory(), 'rotation-bundle-');
@@ -65,32 +77,35 @@ beforeAll(async () => {
   const arnOfResource: Record<string, string> = {};
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (resource.Type === 'AWS::SecretsManager::Secret') {
-      arnOfResource[logicalId] = secretsManager.createSecret(logicalId, resource.Properties['SecretString']).arn;
+      arnOfResource[logicalId] = secretsManager.createSecret(logicalId, resource.Properties.SecretString).arn;
     }
   }
-  const deployed = onlyResource('AWS::Lambda::Function').Properties['Environment'].Variables as Record<string, Intrinsic>;
+  const deployed = onlyResource('AWS::Lambda::Function').Properties.Environment.Variables;
   functionEnvironment = Object.fromEntries(
     Object.entries(deployed).map(([name, value]) => [name, resolveIntrinsic(value, arnOfResource)]),
   );
-  functionEnvironment['PROLIFIC_API_BASE_URL'] = prolific.url;
+  functionEnvironment.PROLIFIC_API_BASE_URL = prolific.url;
   // The target list, in the parameters the stack writes, as CloudFormation would resolve them.
   for (const parameter of Object.values(resources).filter((resource) => resource.Type === 'AWS::SSM::Parameter')) {
-    const value = resolveIntrinsic(parameter.Properties['Value'], arnOfResource);
-    ssm.put(resolveIntrinsic(parameter.Properties['Name'], arnOfResource), value);
+    const value = resolveIntrinsic(parameter.Properties.Value, arnOfResource);
+    ssm.put(resolveIntrinsic(parameter.Properties.Name, arnOfResource), value);
     targetParameterValues.push(value);
   }
   await secretsManager.client().send(
     new PutSecretValueCommand({
-      SecretId: functionEnvironment['PROLIFIC_TOKEN_SECRET_ID'],
+      SecretId: functionEnvironment.PROLIFIC_TOKEN_SECRET_ID,
       SecretString: prolific.token,
     }),
   );
 });
 
 afterAll(async () => {
+  // Unset when the set-up failed before starting them, which the declared types cannot say.
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition */
   await prolific?.close();
   await secretsManager?.close();
   await ssm?.close();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
   for (const directory of [assemblyDirectory, bundleDirectory]) {
     if (directory) rmSync(directory, { recursive: true, force: true });
   }
@@ -104,7 +119,7 @@ describe('the bundled function', () => {
 
   it('rotates every workspace on the scheduled event; Secrets Manager then holds Prolific active secrets', async () => {
     // Prepare: the event the rotation schedule sends, as deployed.
-    const scheduledEvent = JSON.parse(scheduleWithExpression('rate(30 days)').Properties['Target'].Input as string) as unknown;
+    const scheduledEvent = JSON.parse(scheduleWithExpression('rate(30 days)').Properties.Target.Input) as unknown;
 
     // Act
     const { result, error } = await invoke(scheduledEvent);
@@ -136,7 +151,7 @@ describe('the bundled function', () => {
 
   it('answers the daily heartbeat with the metric the staleness alarm watches, as the alarm names it', async () => {
     // Prepare: the event the heartbeat schedule sends, as deployed.
-    const heartbeatEvent = JSON.parse(scheduleWithExpression('rate(1 day)').Properties['Target'].Input as string) as unknown;
+    const heartbeatEvent = JSON.parse(scheduleWithExpression('rate(1 day)').Properties.Target.Input) as unknown;
 
     // Act
     const { error, output } = await invoke(heartbeatEvent);
@@ -144,14 +159,14 @@ describe('the bundled function', () => {
     // Assess
     expect(error).toBeUndefined();
     const alarm = stalenessAlarm();
-    const dimensions = alarm['Dimensions'] as { Name: string; Value: string }[];
+    const dimensions = alarm.Dimensions;
     const dimensionNames = dimensions.map(({ Name }) => Name).sort().join();
     const watched = emfRecordsIn(output).filter(
       (record) =>
         record._aws.CloudWatchMetrics.some(
           (directive) =>
-            directive.Namespace === alarm['Namespace'] &&
-            directive.Metrics.some((metric) => metric.Name === alarm['MetricName']) &&
+            directive.Namespace === alarm.Namespace &&
+            directive.Metrics.some((metric) => metric.Name === alarm.MetricName) &&
             directive.Dimensions.some((names) => [...names].sort().join() === dimensionNames),
         ) && dimensions.every(({ Name, Value }) => record[Name] === Value),
     );
@@ -208,10 +223,10 @@ function emfRecordsIn(output: string): EmfRecord[] {
 }
 
 function functionAssetDirectory(): string {
-  const objectKey = onlyResource('AWS::Lambda::Function').Properties['Code'].S3Key as string;
-  const manifest = readJson<{ files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }> }>(
-    join(assemblyDirectory, `${STACK_NAME}.assets.json`),
-  );
+  const objectKey = onlyResource('AWS::Lambda::Function').Properties.Code.S3Key;
+  const manifest = readJson(join(assemblyDirectory, `${STACK_NAME}.assets.json`)) as {
+    files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
+  };
   const asset = Object.values(manifest.files).find((file) =>
     Object.values(file.destinations).some((destination) => destination.objectKey === objectKey),
   );
@@ -235,23 +250,27 @@ function resolveIntrinsic(value: Intrinsic, arnOfResource: Record<string, string
 function onlyResource(type: string): CfnResource {
   const matching = Object.values(resources).filter((resource) => resource.Type === type);
   expect(matching).toHaveLength(1);
-  return matching[0] as CfnResource;
+  const [resource] = matching;
+  if (!resource) throw new Error(`No ${type} in the template`);
+  return resource;
 }
 
 function scheduleWithExpression(expression: string): CfnResource {
   const schedule = Object.values(resources).find(
-    (resource) => resource.Type === 'AWS::Scheduler::Schedule' && resource.Properties['ScheduleExpression'] === expression,
+    (resource) => resource.Type === 'AWS::Scheduler::Schedule' && resource.Properties.ScheduleExpression === expression,
   );
   if (!schedule) throw new Error(`No schedule with ${expression} in the template`);
   return schedule;
 }
 
-function stalenessAlarm(): Record<string, any> {
+function stalenessAlarm(): CfnProperties {
   const alarms = Object.values(resources).filter(
-    (resource) => resource.Type === 'AWS::CloudWatch::Alarm' && resource.Properties['MetricName'] === 'SecondsSinceLastRotation',
+    (resource) => resource.Type === 'AWS::CloudWatch::Alarm' && resource.Properties.MetricName === 'SecondsSinceLastRotation',
   );
   expect(alarms).toHaveLength(1);
-  return (alarms[0] as CfnResource).Properties;
+  const [alarm] = alarms;
+  if (!alarm) throw new Error('No staleness alarm in the template');
+  return alarm.Properties;
 }
 
 function targetSecretArnOf(workspaceId: string): string {
@@ -283,6 +302,6 @@ function filesUnder(directory: string): string[] {
   });
 }
 
-function readJson<T>(path: string): T {
-  return JSON.parse(readFileSync(path, 'utf8')) as T;
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
 }

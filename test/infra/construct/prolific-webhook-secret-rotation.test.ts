@@ -11,7 +11,6 @@ import {
   ProlificWebhookSecretRotation,
   type ProlificWebhookSecretRotationProps,
 } from '../../../infra/construct/prolific-webhook-secret-rotation.js';
-import { dashboardWidgets, graphedLines } from '../../support/dashboard.js';
 import { synthesizeConstruct, TEST_ENV, testApp } from '../../support/synth.js';
 
 const ACCOUNT_ARN_PREFIX = 'arn:aws:secretsmanager:eu-west-2:123456789012:secret:';
@@ -21,9 +20,10 @@ const TOKEN_KEY_ARN = 'arn:aws:kms:eu-west-2:123456789012:key/22222222-2222-2222
 const VIA_SECRETS_MANAGER = { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-2.amazonaws.com' } };
 
 function rotationStatements(template: Template): Record<string, unknown>[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
-    (policy) => policy.Properties.PolicyDocument.Statement as Record<string, unknown>[],
-  );
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as {
+    Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } };
+  }[];
+  return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
 
 describe('adopting existing secrets', () => {
@@ -193,7 +193,7 @@ describe('notifications and API options', () => {
 
     // Assess
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as { Properties: { AlarmActions: unknown[] } }[];
     expect(alarms).toHaveLength(4 + 6 + 1);
     expect(construct.alarms).toHaveLength(4 + 6 + 1);
     for (const alarm of alarms) {
@@ -225,46 +225,6 @@ describe('notifications and API options', () => {
       MetricName: 'SecondsSinceLastRotation',
       Dimensions: [{ Name: 'service', Value: 'custom-service' }],
     });
-  });
-});
-
-describe('ROTATION_TARGETS_VERSION', () => {
-  const versionOf = (workspaces: { workspaceId: string; format?: 'plain' }[]) => {
-    const { template } = synthesizeConstruct({ workspaces });
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { ROTATION_TARGETS_VERSION: Match.anyValue() } } } }));
-    return fn?.['Properties'].Environment.Variables.ROTATION_TARGETS_VERSION as string;
-  };
-
-  // The function reads its target list from SSM once per execution environment. Without a change to its own
-  // configuration, a deployment that changed only the list would leave warm environments on the old one.
-  it('issue 10: changes with the target list, so a new list reaches every execution environment', () => {
-    const two = versionOf([{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }]);
-
-    expect(two).toMatch(/^[0-9a-f]{16}$/);
-    expect(versionOf([{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b' }])).toBe(two);
-    expect(versionOf([{ workspaceId: 'ws-a' }])).not.toBe(two);
-    expect(versionOf([{ workspaceId: 'ws-b' }, { workspaceId: 'ws-a' }])).not.toBe(two);
-    expect(versionOf([{ workspaceId: 'ws-a' }, { workspaceId: 'ws-b', format: 'plain' }])).not.toBe(two);
-  });
-});
-
-describe('the dashboard', () => {
-  it('takes the name it is given, and graphs the metrics in the custom namespace with the custom service', () => {
-    const { construct, template } = synthesizeConstruct({
-      workspaces: [{ workspaceId: 'ws-a' }],
-      dashboardName: 'prolific-rotation',
-      metricsNamespace: 'Custom',
-      serviceName: 'custom-service',
-    });
-
-    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'prolific-rotation' });
-    expect(construct.dashboard).toBeDefined();
-    const { expressions, metrics } = graphedLines(dashboardWidgets(template));
-    expect(expressions).toContain(
-      `SORT(SEARCH('{"Custom",service,workspace_id} MetricName="TargetFailed" service="custom-service"', 'Sum', 86400), SUM, DESC, 10)`,
-    );
-    expect(metrics).toContain('Custom/RotationSucceeded/service=custom-service');
-    expect(metrics).toContain('Custom/SecondsSinceLastRotation/service=custom-service');
   });
 });
 
@@ -365,11 +325,17 @@ describe('grantReadFor', () => {
     rotation.grantReadFor('ws-a', receiverRole);
 
     // Assess
-    const receiverPolicy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')).find(
-      (policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: stack.getLogicalId(receiverRole.node.defaultChild as iam.CfnRole) }]),
-    );
+    const receiverRoles = JSON.stringify([{ Ref: stack.getLogicalId(receiverRole.node.defaultChild as iam.CfnRole) }]);
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')) as {
+      Properties: { Roles: unknown; PolicyDocument: { Statement: unknown[] } };
+    }[];
+    const receiverPolicy = policies.find((policy) => JSON.stringify(policy.Properties.Roles) === receiverRoles);
     expect(receiverPolicy?.Properties.PolicyDocument.Statement).toEqual([
-      { Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Effect: 'Allow', Resource: `${ACCOUNT_ARN_PREFIX}prolific/webhook-AbC123` },
+      {
+        Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        Effect: 'Allow',
+        Resource: `${ACCOUNT_ARN_PREFIX}prolific/webhook-AbC123`,
+      },
       { Action: 'kms:Decrypt', Effect: 'Allow', Resource: TARGET_KEY_ARN, Condition: VIA_SECRETS_MANAGER },
     ]);
   });
@@ -385,6 +351,7 @@ describe('validation of props', () => {
     ['a fractional concurrency', { concurrency: 2.5 }, /concurrency must be a whole number from 1 to 50/],
     ['a malformed workspace id', { workspaces: [{ workspaceId: 'ws a' }] }, /workspaces: workspaceId must be 1 to 128/],
     ['a workspace listed twice', { workspaces: [{ workspaceId: 'ws-a' }, { workspaceId: 'ws-a' }] }, /"ws-a" is listed twice/],
+    ['ids that differ only in case', { workspaces: [{ workspaceId: 'ws-a' }, { workspaceId: 'WS-A' }] }, /"ws-a" and "WS-A" differ only in letter case/],
     ['a one-time schedule', { schedule: ScheduleExpression.at(new Date('2030-01-01T00:00:00Z')) }, /schedule must be a recurring/],
     ['a rate with the wrong plural', { schedule: ScheduleExpression.expression('rate(1 days)') }, /singular unit for 1/],
     [
@@ -393,6 +360,11 @@ describe('validation of props', () => {
       /stalenessThreshold is required when schedule is a cron/,
     ],
     ['a zero staleness threshold', { stalenessThreshold: Duration.seconds(0) }, /stalenessThreshold must be positive/],
+    [
+      'a staleness threshold shorter than the rate interval (the alarm would fire before every rotation)',
+      { schedule: ScheduleExpression.rate(Duration.days(30)), stalenessThreshold: Duration.days(7) },
+      /^stalenessThreshold \(7 days\) is shorter than the rotation interval of schedule \(30 days\): the staleness alarm would fire before every rotation/,
+    ],
     ['an http API URL', { prolificApiBaseUrl: 'http://api.prolific.com' }, /prolificApiBaseUrl must use https:/],
     ['a malformed API URL', { prolificApiBaseUrl: 'api.prolific.com' }, /prolificApiBaseUrl must be a URL/],
     [
@@ -447,11 +419,16 @@ describe('console test events', () => {
   });
 });
 
-describe('item 1: one secret is never two workspaces\' or the token\'s', () => {
+describe('one secret is never two workspaces\' or the token\'s', () => {
   it('refuses an adopted secret that is the token secret, named one way for each', () => {
     expect(() =>
       synthesizeConstruct({ workspaces: [] }, (stack) => ({
-        workspaces: [{ workspaceId: 'ws-a', secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'A', `${ACCOUNT_ARN_PREFIX}prolific/x-AbC123`) }],
+        workspaces: [
+          {
+            workspaceId: 'ws-a',
+            secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'A', `${ACCOUNT_ARN_PREFIX}prolific/x-AbC123`),
+          },
+        ],
         apiTokenSecret: secretsmanager.Secret.fromSecretNameV2(stack, 'Token', 'prolific/x'),
       })),
     ).toThrow(/workspaces: the secret of workspace "ws-a" is the API token secret "prolific\/x"/);
@@ -462,10 +439,31 @@ describe('item 1: one secret is never two workspaces\' or the token\'s', () => {
       synthesizeConstruct({ workspaces: [] }, (stack) => ({
         workspaces: [
           { workspaceId: 'ws-a', secret: secretsmanager.Secret.fromSecretNameV2(stack, 'A', 'prolific/x') },
-          { workspaceId: 'ws-b', secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'B', `${ACCOUNT_ARN_PREFIX}prolific/x-AbC123`) },
+          {
+            workspaceId: 'ws-b',
+            secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'B', `${ACCOUNT_ARN_PREFIX}prolific/x-AbC123`),
+          },
         ],
       })),
     ).toThrow(/workspaces: workspaces "ws-a" and "ws-b" have the same secret "prolific\/x"/);
   });
 });
 
+
+describe('what on-call reaches for', () => {
+  it('exposes the log group, both dead-letter queues and the dashboard URL, each the resource it names', () => {
+    const { construct } = synthesizeConstruct({ workspaces: [{ workspaceId: 'ws-a' }], dashboardName: 'rotation' });
+    const stack = Stack.of(construct);
+    const logicalIdOf = (token: string) => (stack.resolve(token) as { Ref: string }).Ref;
+
+    expect(logicalIdOf(construct.logGroup.logGroupName)).toMatch(/^RotationFunctionLogs[0-9A-F]{8}$/);
+    expect(logicalIdOf(construct.functionDeadLetterQueue.queueUrl)).toMatch(/^RotationFunctionDeadLetterQueue[0-9A-F]{8}$/);
+    expect(logicalIdOf(construct.scheduleDeadLetterQueue.queueUrl)).toMatch(/^RotationScheduleDeadLetterQueue[0-9A-F]{8}$/);
+    expect(stack.resolve(construct.dashboardUrl)).toEqual({
+      'Fn::Join': [
+        '',
+        ['https://eu-west-2.console.aws.amazon.com/cloudwatch/home?region=eu-west-2#dashboards:name=', { Ref: expect.stringMatching(/^RotationDashboard/) as unknown }],
+      ],
+    });
+  });
+});

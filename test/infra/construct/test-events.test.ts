@@ -46,8 +46,8 @@ describe('the shareable test events schema', () => {
   });
 
   it('holds an OpenAPI 3 document whose named examples are the events, filled in with the configured workspaces', () => {
-    const [schema] = Object.values(template.findResources('AWS::EventSchemas::Schema'));
-    expect(JSON.parse(schema?.Properties.Content as string)).toEqual({
+    const [schema] = Object.values(template.findResources('AWS::EventSchemas::Schema')) as { Properties: { Content: string } }[];
+    expect(JSON.parse(schema?.Properties.Content ?? '')).toEqual({
       openapi: '3.0.0',
       info: { version: '1.0.0', title: 'Event' },
       paths: {},
@@ -116,6 +116,7 @@ function targetOf(workspaceId: string): RotationTarget {
 function chosenTargets(event: ConsoleTestEvent['event'], targets: readonly RotationTarget[]): RotationTarget[] {
   const ids = event.workspaceId !== undefined ? [event.workspaceId] : event.workspaceIds;
   if (ids === undefined) return [...targets];
+  // Every id an event names is configured.
   return ids.map((id) => targets.find((target) => target.workspaceId === id) as RotationTarget);
 }
 

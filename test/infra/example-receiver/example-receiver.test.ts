@@ -6,15 +6,18 @@ import type { ProlificWebhookSecretRotationStack } from '../../../infra/app/rota
 import { buildStack, getAtt, refTo, testApp } from '../../support/synth.js';
 
 const receiverFunctions = (template: Template) =>
-  template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^Example Prolific webhook receiver') } });
+  template.findResources('AWS::Lambda::Function', {
+    Properties: { Description: Match.stringLikeRegexp('^Example Prolific webhook receiver') },
+  });
 
 describe('without -c exampleReceiver=true', () => {
-  it('deploys no receiver, no Function URL and no receiver output', () => {
+  it('deploys no receiver, no Function URL, no idempotency table and no receiver output', () => {
     const template = Template.fromStack(buildStack(testApp({ workspaces: 'ws-a,ws-b' })));
 
     expect(receiverFunctions(template)).toEqual({});
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::Lambda::Url', 0);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
     expect(Object.keys(template.findOutputs('*'))).not.toContain('ExampleReceiverUrl');
   });
 });
@@ -39,17 +42,22 @@ describe('with -c exampleReceiver=true', () => {
       Role: getAtt(stack, 'ExampleReceiver/Role', 'Arn'),
       LoggingConfig: { LogGroup: refTo(stack, 'ExampleReceiver/Logs') },
       Environment: {
-        Variables: Match.objectEquals({ PROLIFIC_SECRET_ID: refTo(stack, 'Rotation/Secret-ws-a'), PROLIFIC_SECRET_FORMAT: 'json' }),
+        Variables: Match.objectEquals({
+          PROLIFIC_SECRET_ID: refTo(stack, 'Rotation/Secret-ws-a'),
+          PROLIFIC_SECRET_FORMAT: 'json',
+          IDEMPOTENCY_TABLE_NAME: refTo(stack, 'ExampleReceiver/Idempotency'),
+        }),
       },
     });
   });
 
   it('logs to its own log group, with a retention', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    expect(template.toJSON().Resources[refTo(stack, 'ExampleReceiver/Logs').Ref].Properties.RetentionInDays).toBe(30);
+    const resources = template.toJSON().Resources as Record<string, { Properties: { RetentionInDays?: number } }>;
+    expect(resources[refTo(stack, 'ExampleReceiver/Logs').Ref]?.Properties.RetentionInDays).toBe(30);
   });
 
-  it("may read exactly its workspace's secret, and write its log group, nothing else", () => {
+  it("may read exactly its workspace's secret, write its log group, and use its idempotency table, nothing else", () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [refTo(stack, 'ExampleReceiver/Role')],
       PolicyDocument: {
@@ -58,6 +66,11 @@ describe('with -c exampleReceiver=true', () => {
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
             Effect: 'Allow',
             Resource: getAtt(stack, 'ExampleReceiver/Logs', 'Arn'),
+          }),
+          Match.objectEquals({
+            Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+            Effect: 'Allow',
+            Resource: getAtt(stack, 'ExampleReceiver/Idempotency', 'Arn'),
           }),
           Match.objectEquals({
             Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
@@ -71,6 +84,19 @@ describe('with -c exampleReceiver=true', () => {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
       Description: Match.stringLikeRegexp('^Example webhook receiver'),
       ManagedPolicyArns: Match.absent(),
+    });
+  });
+
+  it('has its own idempotency table, keyed on id, on demand, its records deleted by TTL', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+      DeletionPolicy: 'Delete',
     });
   });
 
@@ -88,9 +114,10 @@ describe('with -c exampleReceiver=true', () => {
   });
 
   it('names its URL in an output that says where to point a subscription', () => {
-    const output = template.findOutputs('ExampleReceiverUrl')['ExampleReceiverUrl'];
+    const output = template.findOutputs('ExampleReceiverUrl').ExampleReceiverUrl;
 
-    expect(output?.Value).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(stack.exampleReceiver?.url.node.defaultChild as never), 'FunctionUrl'] });
+    const urlLogicalId = stack.getLogicalId(stack.exampleReceiver?.url.node.defaultChild as never);
+    expect(output?.Value).toEqual({ 'Fn::GetAtt': [urlLogicalId, 'FunctionUrl'] });
     expect(output?.Description).toMatch(/workspace ws-a: point a Prolific webhook subscription's target_url at this URL/);
   });
 
@@ -103,7 +130,13 @@ describe('with -c exampleReceiver=true and an adopted first workspace secret', (
     );
 
     adopted.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectEquals({ PROLIFIC_SECRET_ID: 'prolific/bare', PROLIFIC_SECRET_FORMAT: 'plain' }) },
+      Environment: {
+        Variables: Match.objectEquals({
+          PROLIFIC_SECRET_ID: 'prolific/bare',
+          PROLIFIC_SECRET_FORMAT: 'plain',
+          IDEMPOTENCY_TABLE_NAME: Match.anyValue(),
+        }),
+      },
     });
   });
 });

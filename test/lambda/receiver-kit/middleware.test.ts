@@ -11,7 +11,7 @@ import {
   type ProlificDeliveryContext,
 } from '../../../lambda/receiver-kit/middleware.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../../local/standins/secrets-manager.js';
-import { fakeContext } from '../../../local/invoke-handler.js';
+import { standInContext } from '../../../local/invoke-handler.js';
 
 const WORKSPACE = '6655443322110099aabbccdd';
 const VALUE = 'current-signing-secret';
@@ -23,17 +23,16 @@ let standIn: SecretsManagerStandIn;
 let secretId: string;
 beforeEach(async () => {
   standIn = await startSecretsManagerStandIn();
-  secretId = standIn.createSecret(`prolific/${WORKSPACE}`, JSON.stringify({ id: 's1', value: VALUE, workspace_id: WORKSPACE, rotated_at: NOW.toISOString() })).arn;
+  const stored = JSON.stringify({ id: 's1', value: VALUE, workspace_id: WORKSPACE, rotated_at: NOW.toISOString() });
+  secretId = standIn.createSecret(`prolific/${WORKSPACE}`, stored).arn;
 });
 afterEach(async () => {
   await standIn.close();
 });
 
 function receiver(rejections: DeliveryRejection[] = []) {
-  const handler = async (_event: HttpDeliveryEvent, context: Context & ProlificDeliveryContext) => ({
-    statusCode: 200,
-    body: JSON.stringify(context.prolificDelivery),
-  });
+  const handler = (_event: HttpDeliveryEvent, context: Context & ProlificDeliveryContext) =>
+    Promise.resolve({ statusCode: 200, body: JSON.stringify(context.prolificDelivery) });
   return middy(handler).use(
     prolificDeliveryVerifier({ secretId, client: standIn.client(), now: () => NOW, onRejected: (reason) => rejections.push(reason) }),
   );
@@ -50,9 +49,16 @@ describe('prolificDeliveryVerifier', () => {
       isBase64Encoded: false,
     };
 
-    const response = await receiver()(event, fakeContext());
+    const response = await receiver()(event, standInContext());
 
-    expect(response).toEqual({ statusCode: 200, body: JSON.stringify({ eventId: 'event-1', matched: 'AWSCURRENT' }) });
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({
+      eventId: 'event-1',
+      matched: 'AWSCURRENT',
+      form: 'raw',
+      replayKey: Buffer.from(signature(), 'base64').toString('hex'),
+      staleKeys: false,
+    });
   });
 
   it('decodes a base64 body from an HTTP API or a Function URL (payload 2.0, lower-case headers)', async () => {
@@ -62,23 +68,24 @@ describe('prolificDeliveryVerifier', () => {
       isBase64Encoded: true,
     };
 
-    const response = await receiver()(event, fakeContext());
+    const response = await receiver()(event, standInContext());
 
     expect(response.statusCode).toBe(200);
   });
 
   it('answers 401 without detail, and never runs the handler, for a forged delivery', async () => {
     const rejections: DeliveryRejection[] = [];
-    const event = { headers: { 'x-prolific-request-signature': signature('forged'), 'x-prolific-request-timestamp': TIMESTAMP }, body: BODY };
+    const headers = { 'x-prolific-request-signature': signature('forged'), 'x-prolific-request-timestamp': TIMESTAMP };
+    const event = { headers, body: BODY };
 
-    const response = await receiver(rejections)(event, fakeContext());
+    const response = await receiver(rejections)(event, standInContext());
 
     expect(response).toEqual(UNAUTHORIZED);
     expect(rejections).toEqual(['bad-signature']);
   });
 
   it('answers 401 for a delivery without the signature headers', async () => {
-    const response = await receiver()({ headers: {}, body: BODY }, fakeContext());
+    const response = await receiver()({ headers: {}, body: BODY }, standInContext());
 
     expect(response.statusCode).toBe(401);
   });
@@ -87,10 +94,14 @@ describe('prolificDeliveryVerifier', () => {
 describe('verifyDelivery', () => {
   it('verifies with one verifier kept per secret and client: the secret is read once', async () => {
     const client = standIn.client();
-    const delivery = { headers: { 'x-prolific-request-signature': signature(), 'x-prolific-request-timestamp': TIMESTAMP }, rawBody: BODY };
+    // Two different deliveries: a second copy of the first would be a replay.
+    const deliveryOf = (body: string) => ({
+      headers: { 'x-prolific-request-signature': signature(VALUE, body), 'x-prolific-request-timestamp': TIMESTAMP },
+      rawBody: body,
+    });
 
-    const first = await verifyDelivery(delivery, { secretId, client, now: () => NOW });
-    const second = await verifyDelivery(delivery, { secretId, client, now: () => NOW });
+    const first = await verifyDelivery(deliveryOf(BODY), { secretId, client, now: () => NOW });
+    const second = await verifyDelivery(deliveryOf(BODY.replace('abc', 'def')), { secretId, client, now: () => NOW });
 
     expect([first.ok, second.ok]).toEqual([true, true]);
     expect(standIn.calls.filter((call) => call.operation === 'DescribeSecret')).toHaveLength(1);
@@ -103,5 +114,71 @@ describe('verifyDelivery', () => {
     const result = await verifyDelivery(delivery, { secretId: plainId, format: 'plain', client: standIn.client(), now: () => NOW });
 
     expect(result).toMatchObject({ ok: true, matched: 'AWSCURRENT' });
+  });
+});
+
+describe('prolificDeliveryVerifier: hostile deliveries', () => {
+  it('answers 413 for a body over maxBodyBytes, plain or base64, and tells onRejected', async () => {
+    const rejections: DeliveryRejection[] = [];
+    const large = 'x'.repeat(300 * 1024);
+    const headers = { 'x-prolific-request-signature': signature(VALUE, large), 'x-prolific-request-timestamp': TIMESTAMP };
+
+    const plain = await receiver(rejections)({ headers, body: large }, standInContext());
+    const base64Event = { headers, body: Buffer.from(large).toString('base64'), isBase64Encoded: true };
+    const encoded = await receiver(rejections)(base64Event, standInContext());
+
+    expect([plain.statusCode, encoded.statusCode]).toEqual([413, 413]);
+    expect(rejections).toEqual(['body-too-large', 'body-too-large']);
+  });
+
+  it('answers 401, and tells onRejected, for a body nested 5,000 deep with a junk signature', async () => {
+    const rejections: DeliveryRejection[] = [];
+    const nested = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const headers = { 'x-prolific-request-signature': signature('junk', nested), 'x-prolific-request-timestamp': TIMESTAMP };
+
+    const response = await receiver(rejections)({ headers, body: nested }, standInContext());
+
+    expect(response).toEqual(UNAUTHORIZED);
+    expect(rejections).toEqual(['bad-signature']);
+  });
+});
+
+describe('prolificDeliveryVerifier: copies of a delivery', () => {
+  const headers = { 'x-prolific-request-signature': signature(), 'x-prolific-request-timestamp': TIMESTAMP };
+
+  it('refuses a copy of a delivery the handler processed', async () => {
+    const rejections: DeliveryRejection[] = [];
+    const receive = receiver(rejections);
+
+    const first = await receive({ headers, body: BODY }, standInContext());
+    const copy = await receive({ headers: { ...headers, 'x-event-id': 'another-id' }, body: BODY }, standInContext());
+
+    expect([first.statusCode, copy.statusCode]).toEqual([200, 401]);
+    expect(rejections).toEqual(['replayed']);
+  });
+
+  it('accepts the retry of a delivery the handler failed on, though it carries the same signature', async () => {
+    let failures = 1;
+    const handler = () => {
+      if (failures-- > 0) return Promise.reject(new Error('the handler failed'));
+      return Promise.resolve({ statusCode: 200, body: 'ok' });
+    };
+    const receive = middy(handler).use(prolificDeliveryVerifier({ secretId, client: standIn.client(), now: () => NOW }));
+
+    const failed = await receive({ headers, body: BODY }, standInContext()).catch((error: unknown) => error);
+    const retried = await receive({ headers, body: BODY }, standInContext());
+
+    expect(failed).toMatchObject({ message: 'the handler failed' });
+    expect(retried).toEqual({ statusCode: 200, body: 'ok' });
+  });
+
+  it('accepts the retry of a delivery the handler answered 5xx', async () => {
+    const statuses = [503, 200];
+    const handler = () => Promise.resolve({ statusCode: statuses.shift() ?? 200 });
+    const receive = middy(handler).use(prolificDeliveryVerifier({ secretId, client: standIn.client(), now: () => NOW }));
+
+    const answers = [await receive({ headers, body: BODY }, standInContext()), await receive({ headers, body: BODY }, standInContext())];
+
+    expect(answers.map((answer) => answer.statusCode)).toEqual([503, 200]);
   });
 });

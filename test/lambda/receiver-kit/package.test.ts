@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../../local/standins/secrets-manager.js';
+import { defined } from '../../support/defined.js';
 
 const execFile = promisify(execFileCallback);
 const SIGNING_SECRET = 'cGNqFPb6y0RT3XO9XVSessBDYIbHQ-example';
@@ -18,28 +19,34 @@ import { createDeliveryVerifier } from 'prolific-webhook-secret-rotation/receive
 import { prolificDeliveryVerifier } from 'prolific-webhook-secret-rotation/receiver/middleware';
 const verify = createDeliveryVerifier({ secretId: process.env.SECRET_ID });
 const result = await verify({ headers: JSON.parse(process.env.HEADERS), rawBody: process.env.BODY });
-console.log(JSON.stringify({ result, middleware: typeof prolificDeliveryVerifier({ secretId: process.env.SECRET_ID }).before }));
+const middleware = typeof prolificDeliveryVerifier({ secretId: process.env.SECRET_ID }).before;
+console.log(JSON.stringify({ result, middleware }));
 `;
 
 let workDirectory: string;
 let project: string;
 let standIn: SecretsManagerStandIn;
+/** What beforeAll made, to remove after the tests (however far beforeAll got). */
+const made: (() => unknown)[] = [];
 
 beforeAll(async () => {
   workDirectory = mkdtempSync(join(tmpdir(), 'receiver-kit-'));
+  made.push(() => {
+    rmSync(workDirectory, { recursive: true, force: true });
+  });
   await execFile('npm', ['pack', '--pack-destination', workDirectory, '--silent'], { cwd: process.cwd() });
-  const tarball = readdirSync(workDirectory).find((name) => name.endsWith('.tgz'));
+  const tarball = defined(readdirSync(workDirectory).find((name) => name.endsWith('.tgz')), 'packed tarball');
   project = join(workDirectory, 'consumer');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   writeFileSync(join(project, 'consumer.mjs'), CONSUMER);
-  await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(workDirectory, tarball as string)], { cwd: project });
+  await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(workDirectory, tarball)], { cwd: project });
   standIn = await startSecretsManagerStandIn();
+  made.push(() => standIn.close());
 }, 180_000);
 
 afterAll(async () => {
-  await standIn?.close();
-  if (workDirectory !== undefined) rmSync(workDirectory, { recursive: true, force: true });
+  await Promise.all(made.map((remove) => remove()));
 });
 
 /** base64(HMAC-SHA256(key, timestamp + body)), computed by openssl rather than by the kit. */
@@ -49,9 +56,16 @@ function opensslSignature(key: string, timestamp: string, body: string): string 
 
 describe('the receiver kit as a package', () => {
   it('installs without the CDK: aws-cdk-lib and constructs are optional peers', () => {
-    expect(existsSync(join(project, 'node_modules', 'prolific-webhook-secret-rotation', 'dist', 'receiver', 'index.d.ts'))).toBe(true);
+    const installed = join(project, 'node_modules', 'prolific-webhook-secret-rotation');
+    expect(existsSync(join(installed, 'dist', 'lambda', 'receiver-kit', 'index.d.ts'))).toBe(true);
     expect(existsSync(join(project, 'node_modules', 'aws-cdk-lib'))).toBe(false);
     expect(existsSync(join(project, 'node_modules', 'constructs'))).toBe(false);
+  });
+
+  it("brings the Secrets Manager client and no other AWS SDK client: the command line's are bundled into it", () => {
+    const clients = readdirSync(join(project, 'node_modules', '@aws-sdk')).filter((name) => name.startsWith('client-'));
+
+    expect(clients).toEqual(['client-secrets-manager']);
   });
 
   it('verifies, from compiled JavaScript, a delivery signed by openssl, and rejects a forged one', async () => {
@@ -68,14 +82,22 @@ describe('the receiver kit as a package', () => {
           ...standIn.env(),
           SECRET_ID: secretId,
           BODY,
-          HEADERS: JSON.stringify({ 'X-Prolific-Request-Signature': signature, 'X-Prolific-Request-Timestamp': timestamp, 'X-Event-ID': 'e-1' }),
+          HEADERS: JSON.stringify({
+            'X-Prolific-Request-Signature': signature,
+            'X-Prolific-Request-Timestamp': timestamp,
+            'X-Event-ID': 'e-1',
+          }),
         },
       });
 
-    const genuine = JSON.parse((await run(opensslSignature(SIGNING_SECRET, timestamp, BODY))).stdout);
-    const forged = JSON.parse((await run(opensslSignature('another-secret', timestamp, BODY))).stdout);
+    const HEX_DIGEST: unknown = expect.stringMatching(/^[0-9a-f]{64}$/);
+    const genuine: unknown = JSON.parse((await run(opensslSignature(SIGNING_SECRET, timestamp, BODY))).stdout);
+    const forged = JSON.parse((await run(opensslSignature('another-secret', timestamp, BODY))).stdout) as { result: unknown };
 
-    expect(genuine).toEqual({ result: { ok: true, eventId: 'e-1', matched: 'AWSCURRENT' }, middleware: 'function' });
+    expect(genuine).toEqual({
+      result: { ok: true, eventId: 'e-1', matched: 'AWSCURRENT', form: 'raw', replayKey: HEX_DIGEST, staleKeys: false },
+      middleware: 'function',
+    });
     expect(forged.result).toEqual({ ok: false, reason: 'bad-signature' });
   });
 });

@@ -20,13 +20,16 @@ let harness: Harness | undefined;
 let receiver: Server | undefined;
 afterEach(async () => {
   await harness?.close();
-  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
+  const server = receiver;
+  if (server) await new Promise((resolve) => server.close(resolve));
   harness = undefined;
   receiver = undefined;
 });
 
 /** A plain Node receiver built with the kit: 200 for a verified delivery, 401 otherwise. */
-async function startReceiver(verify: (headers: IncomingMessage['headers'], body: string) => Promise<DeliveryVerification>): Promise<string> {
+async function startReceiver(
+  verify: (headers: IncomingMessage['headers'], body: string) => Promise<DeliveryVerification>,
+): Promise<string> {
   receiver = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -42,7 +45,9 @@ async function startReceiver(verify: (headers: IncomingMessage['headers'], body:
 }
 
 describe('deliveries through a rotation', () => {
-  it('accepts every genuine delivery (at once, or on Prolific\'s retry), while forged ones cost one Secrets Manager read per interval', async () => {
+  const title =
+    "accepts every genuine delivery (at once, or on Prolific's retry), while forged ones cost one Secrets Manager read per interval";
+  it(title, async () => {
     // Prepare: one workspace in sync; a receiver on the kit, with the clock the deliveries are stamped with.
     harness = await startHarness({ workspaces: [WORKSPACE] });
     const h = harness;
@@ -59,7 +64,11 @@ describe('deliveries through a rotation', () => {
       },
       { step: 'initialize', name: 'countReceiverReads' },
     );
-    const verifyDelivery = createDeliveryVerifier({ secretId: h.secretIdFor(WORKSPACE), client: receiverClient, now: () => new Date(clockMs) });
+    const verifyDelivery = createDeliveryVerifier({
+      secretId: h.secretIdFor(WORKSPACE),
+      client: receiverClient,
+      now: () => new Date(clockMs),
+    });
     h.prolific.subscribe(WORKSPACE, await startReceiver((headers, rawBody) => verifyDelivery({ headers, rawBody })));
 
     // Act: 20 s of traffic; the schedule rotates at 8 s; failed genuine deliveries are retried a minute later.
@@ -94,7 +103,7 @@ describe('deliveries through a rotation', () => {
     // mismatch made it read again at most once per re-read interval (no two re-reads within 10 s).
     const [fill, ...rereads] = readsAt;
     expect(fill).toBe(0);
-    expect(rereads.slice(1).every((at, index) => at - (rereads[index] as number) >= REREAD_INTERVAL_S * 1000)).toBe(true);
+    expect(rereads.slice(1).every((at, index) => at - (rereads[index] ?? -Infinity) >= REREAD_INTERVAL_S * 1000)).toBe(true);
     expect(rereads.length).toBeLessThanOrEqual(Math.ceil((RUN_FOR_MS + PROLIFIC_FIRST_RETRY_MS) / (REREAD_INTERVAL_S * 1000)));
   }, 120_000);
 });

@@ -1,24 +1,17 @@
 // The real handler over loopback: real fetch against the Prolific stand-in, the real SDK client against the
 // Secrets Manager stand-in. Each test starts its own stand-ins and closes them.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { API_TOKEN_PLACEHOLDER } from '../../../lambda/contract/secret-formats.js';
-import { startHarness, TEST_WORKSPACES, type Harness, type HarnessOptions } from '../../support/harness.js';
+import { describeResult } from '../../../lambda/rotation-function/result-reporting.js';
+import { defined } from '../../support/defined.js';
+import { harnessPerTest, postCalls, TEST_WORKSPACES, writeCalls, type Harness, type HarnessOptions } from '../../support/harness.js';
 
 const [WORKSPACE, OTHER_WORKSPACE] = TEST_WORKSPACES;
+/** Three workspaces, for the dry runs. */
+const THREE_WORKSPACES = ['aaaaaaaaaaaaaaaaaaaaaaa1', 'aaaaaaaaaaaaaaaaaaaaaaa2', 'aaaaaaaaaaaaaaaaaaaaaaa3'] as const;
+const [FIRST] = THREE_WORKSPACES;
 
-let harness: Harness | undefined;
-async function setUp(options: HarnessOptions = {}): Promise<Harness> {
-  harness = await startHarness(options);
-  return harness;
-}
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-const postCalls = (h: Harness) => h.prolific.calls.filter((call) => call.method === 'POST');
-const writeCalls = (h: Harness) =>
-  h.secretsManager.calls.filter((call) => ['PutSecretValue', 'UpdateSecretVersionStage', 'CreateSecret'].includes(call.operation));
+const setUp = harnessPerTest();
 
 describe('rotate', () => {
   it('leaves AWSCURRENT holding Prolific\'s active secret and the one before as AWSPREVIOUS', async () => {
@@ -31,7 +24,7 @@ describe('rotate', () => {
     expect(error).toBeUndefined();
     expect(report?.results.map((result) => result.outcome)).toEqual(['rotated', 'rotated']);
     for (const workspaceId of TEST_WORKSPACES) expect(h.inSync(workspaceId)).toBe(true);
-    const previous = JSON.parse(h.secretsManager.valueAt(h.secretIdFor(WORKSPACE), 'AWSPREVIOUS') ?? '{}');
+    const previous = JSON.parse(h.secretsManager.valueAt(h.secretIdFor(WORKSPACE), 'AWSPREVIOUS') ?? '{}') as { id?: string };
     expect(previous.id).toBe(before?.id);
     expect(h.currentSecret(WORKSPACE)?.id).not.toBe(before?.id);
     expect(report?.results[0]).toMatchObject({
@@ -45,7 +38,7 @@ describe('rotate', () => {
     h.assertNoSecretLeaked(report);
   });
 
-  it('item 7: treats an empty event (a console "Test") as a status report, never a rotation', async () => {
+  it('treats an empty event (a console "Test") as a status report, never a rotation', async () => {
     const h = await setUp();
     await h.invoke({ action: 'sync' });
     const writesBefore = h.secretsManager.calls.filter((call) => call.operation === 'PutSecretValue').length;
@@ -57,7 +50,7 @@ describe('rotate', () => {
     expect(h.secretsManager.calls.filter((call) => call.operation === 'PutSecretValue')).toHaveLength(writesBefore);
   });
 
-  it.each([null, [], 'rotate'])('item 7: rejects %j, which is not an event object, before reading anything', async (event) => {
+  it.each([null, [], 'rotate'])('rejects %j, which is not an event object, before reading anything', async (event) => {
     const h = await setUp();
 
     const { error } = await h.invoke(event);
@@ -74,83 +67,6 @@ describe('rotate', () => {
 
     expect(report?.results).toHaveLength(1);
     expect(postCalls(h).map((call) => call.workspaceId)).toEqual([OTHER_WORKSPACE]);
-  });
-
-  it('writes one structured log line per target outcome, with the documented keys and no secret', async () => {
-    const h = await setUp();
-
-    await h.invoke({ action: 'rotate' });
-
-    const outcomes = h.logLines().filter((line) => line['message'] === 'Target finished');
-    expect(outcomes.map((line) => line['workspace_id'])).toEqual([...TEST_WORKSPACES]);
-    expect(outcomes[0]).toMatchObject({ level: 'INFO', outcome: 'rotated', secret_id: h.secretIdFor(WORKSPACE), service: 'prolific-webhook-secret-rotation' });
-    expect(outcomes[0]).toHaveProperty('version_id');
-    expect(outcomes[0]).toHaveProperty('function_request_id');
-    h.assertNoSecretLeaked();
-  });
-
-  it('emits RotationSucceeded and SecondsSinceLastRotation per workspace in Embedded Metric Format', async () => {
-    const h = await setUp();
-
-    await h.invoke({ action: 'rotate', workspaceId: WORKSPACE });
-
-    const emf = h.logLines().filter((line) => line['_aws'] !== undefined);
-    const names = emf.flatMap((line) =>
-      ((line['_aws'] as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0]?.Metrics ?? []).map((metric) => metric.Name),
-    );
-    expect(names).toEqual(expect.arrayContaining(['RotationSucceeded', 'SecondsSinceLastRotation']));
-    // Per workspace, and once more service-wide for the dashboard's total.
-    const succeeded = emf.filter((line) => line['RotationSucceeded'] !== undefined).map((line) => [line['workspace_id'], line['RotationSucceeded']]);
-    expect(succeeded).toEqual([
-      [undefined, 1],
-      [WORKSPACE, 1],
-    ]);
-  });
-});
-
-describe('rotation events for receivers', () => {
-  it('puts one event per workspace whose AWSCURRENT changed, on the default bus, never with a value', async () => {
-    const h = await setUp();
-
-    await h.invoke({ action: 'sync' });
-    const afterSync = h.eventBridge.events.length;
-    await h.invoke({ action: 'status' });
-    await h.invoke({ action: 'sync' });
-    const { report } = await h.invoke({ action: 'rotate', workspaceId: WORKSPACE });
-
-    expect(afterSync).toBe(2);
-    expect(h.eventBridge.events).toHaveLength(3);
-    expect(h.eventBridge.events[2]).toEqual({
-      source: 'prolific.webhook-secret-rotation',
-      detailType: 'Webhook Signing Secret Changed',
-      eventBusName: 'default',
-      detail: {
-        workspaceId: WORKSPACE,
-        secretArn: h.secretIdFor(WORKSPACE),
-        versionId: report?.results[0]?.versionId,
-        prolificSecretId: h.prolific.activeSecret(WORKSPACE)?.id,
-        outcome: 'rotated',
-      },
-    });
-    h.assertNoSecretLeaked(h.eventBridge.events);
-  });
-
-  it('says so loudly when the event bus refuses the event, without failing a rotation that happened', async () => {
-    const h = await setUp({ workspaces: [WORKSPACE] });
-    h.eventBridge.refuse('entries');
-
-    const { report, error } = await h.invoke({ action: 'sync' });
-
-    expect(error).toBeUndefined();
-    expect(report?.results[0]?.outcome).toBe('healed');
-    expect(h.logLines().find((line) => line['message'] === 'Rotation event not sent: receivers that cache the secret must be refreshed by hand')).toMatchObject({
-      level: 'ERROR',
-      workspace_id: WORKSPACE,
-    });
-    const emf = h.logLines().filter((line) => line['RotationEventFailed'] !== undefined);
-    // Once for the workspace (the dashboard), once without it (the one alarm that watches every workspace).
-    expect(emf.map((line) => line['workspace_id'])).toHaveLength(2);
-    expect(emf.map((line) => line['workspace_id'])).toEqual(expect.arrayContaining([WORKSPACE, undefined]));
   });
 });
 
@@ -175,7 +91,7 @@ describe('delivery health', () => {
       failedSinceRotation: 2,
       lastFailureAt: h.prolific.deliveryEvents(failing.id)[1]?.datetime_created,
     });
-    const metric = (name: string) => h.logLines().filter((line) => line[name] !== undefined).map((line) => [line['workspace_id'], line[name]]);
+    const metric = (name: string) => h.logLines().filter((line) => line[name] !== undefined).map((line) => [line.workspace_id, line[name]]);
     expect(metric('SubscriptionsDisabled')).toEqual(expect.arrayContaining([[WORKSPACE, 1], [undefined, 1]]));
     expect(metric('DeliveriesFailedSinceRotation')).toEqual(expect.arrayContaining([[WORKSPACE, 2], [undefined, 2]]));
   });
@@ -255,6 +171,36 @@ describe('status and dryRun', () => {
 
     expect(report?.results[0]).toMatchObject({ outcome: 'unchanged', drift: false, lastRotatedAt: h.currentSecret(WORKSPACE)?.rotated_at });
   });
+
+  it('a dry-run rotate of a drifted secret says it would heal, then rotate, and writes nothing', async () => {
+    const h = await setUp({ workspaces: THREE_WORKSPACES });
+    await h.invoke({ action: 'sync' });
+    h.prolific.replaceSecret(FIRST);
+    const writes = h.secretsManager.calls.length;
+
+    const { report } = await h.invoke({ action: 'rotate', dryRun: true });
+
+    expect(report?.results.map((result) => [result.outcome, result.drift, result.plan])).toEqual([
+      ['would-rotate', true, ['heal', 'rotate']],
+      ['would-rotate', false, ['rotate']],
+      ['would-rotate', false, ['rotate']],
+    ]);
+    const isWrite = (operation: string) => ['PutSecretValue', 'UpdateSecretVersionStage'].includes(operation);
+    expect(h.secretsManager.calls.slice(writes).every((call) => !isWrite(call.operation))).toBe(true);
+    expect(h.prolific.calls.filter((call) => call.method === 'POST')).toHaveLength(0);
+    expect(describeResult(defined(report?.results[0]))).toMatch(new RegExp(`^${FIRST}: would-rotate \\(would heal, then rotate;`));
+  });
+
+  it('a dry-run sync of a secret in step plans nothing; status reports no plan at all', async () => {
+    const h = await setUp({ workspaces: THREE_WORKSPACES });
+    await h.invoke({ action: 'sync' });
+
+    const { report: dry } = await h.invoke({ action: 'sync', dryRun: true, workspaceId: FIRST });
+    const { report: status } = await h.invoke({ action: 'status', workspaceId: FIRST });
+
+    expect(dry?.results[0]).toMatchObject({ outcome: 'unchanged', plan: [] });
+    expect(status?.results[0]?.plan).toBeUndefined();
+  });
 });
 
 describe('pre-flight', () => {
@@ -306,20 +252,11 @@ describe('pre-flight', () => {
     expect(error?.message).toMatch(new RegExp(`\\n${WORKSPACE}: failed at step reconcile: ProlificNotFoundError`));
     expect(error?.message).toMatch(new RegExp(`\\n${OTHER_WORKSPACE}: rotated \\(Prolific secret `));
     expect(h.inSync(OTHER_WORKSPACE)).toBe(true);
-    const failedLine = h.logLines().find((line) => line['message'] === 'Target failed');
+    const failedLine = h.logLines().find((line) => line.message === 'Target failed');
     expect(failedLine).toMatchObject({ level: 'ERROR', workspace_id: WORKSPACE, outcome: 'failed', rotation_step: 'reconcile' });
   });
 
-  it('does not start a target when too little of the Lambda timeout is left', async () => {
-    const h = await setUp();
-
-    const { error } = await h.invoke({ action: 'rotate' }, { getRemainingTimeInMillis: () => 5_000 });
-
-    expect(error?.message).toMatch(/DeadlineError: Not started: only 5 s of the invocation were left/);
-    expect(h.prolific.calls).toHaveLength(0);
-  });
-
-  it('item 2: does not send the POST when the time left cannot cover storing its answer', async () => {
+  it('does not send the POST when the time left cannot cover storing its answer', async () => {
     const h = await setUp();
     await h.invoke({ action: 'sync' });
 
@@ -330,7 +267,7 @@ describe('pre-flight', () => {
     expect(TEST_WORKSPACES.every((workspaceId) => h.inSync(workspaceId))).toBe(true);
   });
 
-  it('item 2: with a 60 s function timeout, status, sync and rotate succeed for two workspaces', async () => {
+  it('with a 60 s function timeout, status, sync and rotate succeed for two workspaces', async () => {
     const h = await setUp();
     const startedAt = Date.now();
     const sixtySecondTimeout = { getRemainingTimeInMillis: () => 60_000 - (Date.now() - startedAt) };
@@ -343,57 +280,6 @@ describe('pre-flight', () => {
     }
 
     expect(outcomes).toEqual([['would-heal', 'would-heal'], ['healed', 'healed'], ['rotated', 'rotated']]);
-  });
-});
-
-describe('identity: every secret resolved to its full ARN before anything is written (item 1)', () => {
-  const tokenName = 'prolific/api-token';
-
-  it('refuses a workspace whose secret is the token secret named by its ARN, and leaves the token alone', async () => {
-    const h = await setUp();
-    const tokenArn = h.tokenSecretId;
-    h.env['PROLIFIC_TOKEN_SECRET_ID'] = tokenName;
-    h.env['ROTATION_TARGETS'] = JSON.stringify([
-      { workspaceId: WORKSPACE, secretId: tokenArn },
-      { workspaceId: OTHER_WORKSPACE, secretId: h.secretIdFor(OTHER_WORKSPACE) },
-    ]);
-    h.coldStart();
-
-    const { error } = await h.invoke({ action: 'rotate' });
-
-    expect(error?.message).toMatch(new RegExp(`${WORKSPACE}: failed at step pre-flight: ConfigurationError: Its secret .* is the API token secret`));
-    expect(error?.message).toMatch(new RegExp(`${OTHER_WORKSPACE}: rotated`));
-    expect(h.secretsManager.valueAt(tokenArn)).toBe(h.prolific.token);
-    expect(postCalls(h).map((call) => call.workspaceId)).toEqual([OTHER_WORKSPACE]);
-  });
-
-  it('refuses two workspaces configured with the same secret, one by name and one by ARN', async () => {
-    const h = await setUp();
-    const arn = h.secretIdFor(WORKSPACE);
-    const name = arn.split(':secret:')[1]?.slice(0, -7) ?? '';
-    h.env['ROTATION_TARGETS'] = JSON.stringify([
-      { workspaceId: WORKSPACE, secretId: arn },
-      { workspaceId: OTHER_WORKSPACE, secretId: name },
-    ]);
-    h.coldStart();
-
-    const { error } = await h.invoke({ action: 'rotate' });
-
-    expect(error?.message).toMatch(/2 of 2 workspace\(s\) failed/);
-    expect(error?.message).toMatch(new RegExp(`${WORKSPACE}: failed at step pre-flight: ConfigurationError: Its secret ${arn} is also configured for workspace ${OTHER_WORKSPACE};`));
-    expect(postCalls(h)).toHaveLength(0);
-    expect(writeCalls(h)).toHaveLength(0);
-  });
-
-  it('reports and works on the full ARN of a secret configured by name', async () => {
-    const h = await setUp({ workspaces: [WORKSPACE] });
-    const arn = h.secretIdFor(WORKSPACE);
-    h.env['ROTATION_TARGETS'] = JSON.stringify([{ workspaceId: WORKSPACE, secretId: arn.split(':secret:')[1]?.slice(0, -7) }]);
-    h.coldStart();
-
-    const { report } = await h.invoke({ action: 'sync' });
-
-    expect(report?.results[0]).toMatchObject({ outcome: 'healed', secretId: arn });
   });
 });
 
@@ -435,7 +321,7 @@ describe('Prolific failures', () => {
     expect(error).toBeUndefined();
     expect(report?.results[0]?.outcome).toBe('rotated');
     expect(h.inSync(WORKSPACE)).toBe(true);
-    expect(h.logLines().some((line) => line['message'] === 'Retrying Prolific call')).toBe(true);
+    expect(h.logLines().some((line) => line.message === 'Retrying Prolific call')).toBe(true);
   });
 
   it.each<[string, Parameters<Harness['prolific']['injectFault']>[0]['fault']]>([
@@ -476,7 +362,7 @@ describe('Secrets Manager failures', () => {
     h.assertNoSecretLeaked(failed.error, next.report);
   });
 
-  it('item 6: proves write access before the POST, so a denied write leaves Prolific\'s secret in place', async () => {
+  it('proves write access before the POST, so a denied write leaves Prolific\'s secret in place', async () => {
     const h = await setUp({ workspaces: [WORKSPACE] });
     await h.invoke({ action: 'sync' });
     h.secretsManager.injectFault({ operation: 'PutSecretValue', error: 'KMSAccessDeniedException', times: Infinity });
@@ -551,7 +437,7 @@ describe('bad events and configuration', () => {
     expect(error?.message).toMatch(message);
     expect(h.prolific.calls).toHaveLength(0);
     expect(h.secretsManager.calls).toHaveLength(0);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it.each<[Record<string, string | undefined>, RegExp]>([
@@ -568,13 +454,15 @@ describe('bad events and configuration', () => {
     expect(error?.message).toMatch(message);
     expect(h.prolific.calls).toHaveLength(0);
     expect(h.secretsManager.calls).toHaveLength(0);
-    expect(h.logLines().find((line) => line['message'] === 'Invocation rejected; nothing was read or written')).toBeDefined();
+    expect(h.logLines().find((line) => line.message === 'Invocation rejected; nothing was read or written')).toBeDefined();
   });
 });
 
 describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
   const TOKEN = '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a';
   const step = (h: Harness, Step: string) => h.invoke({ Step, SecretId: h.secretIdFor(WORKSPACE), ClientRequestToken: TOKEN });
+  const stagesOfToken = (h: Harness) =>
+    h.secretsManager.versions(h.secretIdFor(WORKSPACE)).find((version) => version.versionId === TOKEN)?.stages;
 
   it('runs the four steps: the new secret waits as AWSPENDING under the token, then becomes AWSCURRENT', async () => {
     const h = await setUp({ workspaces: [WORKSPACE] });
@@ -582,8 +470,12 @@ describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
     h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
 
     const created = await step(h, 'createSecret');
-    expect(created.report?.results[0]).toMatchObject({ outcome: 'unchanged', versionId: TOKEN, prolificSecretId: h.prolific.activeSecret(WORKSPACE)?.id });
-    expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE)).find((version) => version.versionId === TOKEN)?.stages).toEqual(['AWSPENDING']);
+    expect(created.report?.results[0]).toMatchObject({
+      outcome: 'unchanged',
+      versionId: TOKEN,
+      prolificSecretId: h.prolific.activeSecret(WORKSPACE)?.id,
+    });
+    expect(stagesOfToken(h)).toEqual(['AWSPENDING']);
     expect((await step(h, 'createSecret')).report?.results[0]?.outcome).toBe('unchanged');
     expect((await step(h, 'setSecret')).error).toBeUndefined();
     expect((await step(h, 'testSecret')).error).toBeUndefined();
@@ -594,7 +486,7 @@ describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
     // The rotation event goes out once AWSCURRENT moved (finishSecret), not when the secret was only pending.
     expect(h.eventBridge.events.map((event) => (event.detail as { outcome: string }).outcome)).toEqual(['healed', 'rotated']);
     expect(postCalls(h)).toHaveLength(1);
-    expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE)).find((version) => version.versionId === TOKEN)?.stages).toEqual(['AWSCURRENT']);
+    expect(stagesOfToken(h)).toEqual(['AWSCURRENT']);
     expect(h.inSync(WORKSPACE)).toBe(true);
     h.assertNoSecretLeaked(created.report, finished.report);
   });
@@ -610,7 +502,7 @@ describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
     expect(error?.message).toMatch(/RotationConflictError: The pending version .* no longer holds Prolific's active secret\..*run \{"action": "sync"\}/);
   });
 
-  it('item 8: a createSecret that RotateSecret never started changes nothing', async () => {
+  it('a createSecret that RotateSecret never started changes nothing', async () => {
     const h = await setUp({ workspaces: [WORKSPACE] });
     await h.invoke({ action: 'sync' });
     const versionsBefore = h.secretsManager.versions(h.secretIdFor(WORKSPACE)).length;
@@ -622,7 +514,7 @@ describe('Secrets Manager rotation ("Rotate secret immediately")', () => {
     expect(h.secretsManager.versions(h.secretIdFor(WORKSPACE))).toHaveLength(versionsBefore);
   });
 
-  it('item 8: a token that is not the AWSPENDING version of that secret changes nothing, even with rotation on', async () => {
+  it('a token that is not the AWSPENDING version of that secret changes nothing, even with rotation on', async () => {
     const h = await setUp({ workspaces: [WORKSPACE] });
     await h.invoke({ action: 'sync' });
     h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), '01234567-89ab-4def-8123-456789abcdef');

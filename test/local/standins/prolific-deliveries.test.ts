@@ -37,7 +37,8 @@ afterEach(async () => {
 const api = (path: string, init: RequestInit = {}) =>
   fetch(`${standIn.url}${path}`, { ...init, headers: { authorization: `Token ${standIn.token}`, 'content-type': 'application/json' } });
 /** The `results` of a list answer. */
-const resultsOf = async (response: Promise<Response> | Response) => ((await (await response).json()) as { results: Record<string, unknown>[] }).results;
+const resultsOf = async (response: Promise<Response> | Response) =>
+  ((await (await response).json()) as { results: Record<string, unknown>[] }).results;
 
 describe('deliveries', () => {
   it('sign the body with the active secret as Prolific does, with the event id and timestamps', async () => {
@@ -88,7 +89,7 @@ describe('GET /api/v1/hooks/subscriptions/', () => {
     const byDefault = await resultsOf(api(`/api/v1/hooks/subscriptions/?workspace_id=${WORKSPACE}`));
     const onlyDisabled = await resultsOf(api(`/api/v1/hooks/subscriptions/?workspace_id=${WORKSPACE}&is_enabled=false`));
 
-    expect(byDefault.map((subscription) => subscription['id'])).toEqual([enabled.id]);
+    expect(byDefault.map((subscription) => subscription.id)).toEqual([enabled.id]);
     expect(onlyDisabled).toEqual([{ ...disabled, is_enabled: false }]);
   });
 
@@ -96,7 +97,8 @@ describe('GET /api/v1/hooks/subscriptions/', () => {
     const subscription = standIn.subscribe(WORKSPACE, receiverUrl);
     standIn.setSubscriptionEnabled(subscription.id, false);
 
-    const response = await api(`/api/v1/hooks/subscriptions/${subscription.id}/`, { method: 'PATCH', body: JSON.stringify({ is_enabled: true }) });
+    const patch = { method: 'PATCH', body: JSON.stringify({ is_enabled: true }) };
+    const response = await api(`/api/v1/hooks/subscriptions/${subscription.id}/`, patch);
 
     expect(await response.json()).toMatchObject({ id: subscription.id, is_enabled: true });
   });
@@ -121,9 +123,46 @@ describe('GET /api/v1/hooks/subscriptions/{id}/events/', () => {
     const page = await events('status=FAILED&offset=1&limit=1');
     const both = await events(`status=${encodeURIComponent('["FAILED","SUCCEEDED"]')}`);
 
-    expect(failed.map((event) => event['resource_id'])).toEqual(['a', 'b', 'c']);
-    expect(page.map((event) => event['resource_id'])).toEqual(['b']);
+    expect(failed.map((event) => event.resource_id)).toEqual(['a', 'b', 'c']);
+    expect(page.map((event) => event.resource_id)).toEqual(['b']);
     expect(both).toHaveLength(4);
+  });
+
+  it('lists past deliveries recorded by a test with the others, oldest first by creation time', async () => {
+    const subscription = standIn.subscribe(WORKSPACE, receiverUrl);
+    answerWith = 500;
+    await standIn.deliver(WORKSPACE, { resource_id: 'now' });
+    const past = standIn.recordPastDeliveries(subscription.id, [
+      { at: new Date('2026-11-02T00:00:00.000Z'), status: 'FAILED' },
+      { at: new Date('2026-11-01T00:00:00.000Z'), status: 'SUCCEEDED' },
+    ]);
+
+    const listed = await resultsOf(api(`/api/v1/hooks/subscriptions/${subscription.id}/events/`));
+
+    expect(past.map((event) => [event.status, event.target_url])).toEqual([['FAILED', receiverUrl], ['SUCCEEDED', receiverUrl]]);
+    expect(listed.map((event) => event.id)).toEqual([past[1]?.id, past[0]?.id, standIn.deliveryEvents(subscription.id)[0]?.id]);
+  });
+
+  it.each([
+    ['newest first', { order: 'newest-first' } as const, ['c', 'b'], ['a']],
+    ['ignoring offset', { ignoreOffset: true }, ['a', 'b'], ['a', 'b']],
+  ])('can list events %s, as a test asks', async (_name, eventListing, firstPage, secondPage) => {
+    const listing = await startProlificStandIn({ workspaces: [WORKSPACE], eventListing });
+    try {
+      const subscription = listing.subscribe(WORKSPACE, receiverUrl);
+      const days = ['a', 'b', 'c'].map((name, day) => ({ name, at: new Date(Date.UTC(2026, 10, day + 1)) }));
+      const recorded = listing.recordPastDeliveries(subscription.id, days.map(({ at }) => ({ at, status: 'FAILED' })));
+      const nameOf = new Map(recorded.map((event, index) => [event.id, days[index]?.name]));
+      const page = async (offset: number) => {
+        const url = `${listing.url}/api/v1/hooks/subscriptions/${subscription.id}/events/?status=FAILED&offset=${offset}&limit=2`;
+        const events = await resultsOf(fetch(url, { headers: { authorization: `Token ${listing.token}` } }));
+        return events.map((event) => nameOf.get(String(event.id)));
+      };
+
+      expect([await page(0), await page(2)]).toEqual([firstPage, secondPage]);
+    } finally {
+      await listing.close();
+    }
   });
 
   it('answers 404 for an unknown subscription and 401 without the token', async () => {

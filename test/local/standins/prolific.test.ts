@@ -69,7 +69,7 @@ describe('startProlificStandIn', () => {
   });
 
   it('refuses to add a workspace twice', () => {
-    expect(() => standIn.addWorkspace(WORKSPACE)).toThrow(/exists already/);
+    expect(() => { standIn.addWorkspace(WORKSPACE); }).toThrow(/exists already/);
   });
 });
 
@@ -271,9 +271,10 @@ describe('faults', () => {
     // Assess
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('3');
-    expect(await response.json()).toEqual({
-      error: { status: 429, error_code: expect.any(Number), title: 'Throttled', detail: ['slow down'] },
-    });
+    const { error } = (await response.json()) as { error: Record<string, unknown> };
+    expect(error).toMatchObject({ status: 429, title: 'Throttled', detail: ['slow down'] });
+    expect(Object.keys(error).sort()).toEqual(['detail', 'error_code', 'status', 'title']);
+    expect(typeof error.error_code).toBe('number');
     expect(standIn.calls[0]).toMatchObject({ authorized: false, outcome: 429 });
   });
 
@@ -319,7 +320,8 @@ describe('faults', () => {
     try {
       marking.injectFault({ fault: { kind: 'hang' } });
 
-      const response = await fetch(`${marking.url}${SECRETS_PATH}?workspace_id=${WORKSPACE}`, { headers: { authorization: `Token ${TOKEN}` } });
+      const url = `${marking.url}${SECRETS_PATH}?workspace_id=${WORKSPACE}`;
+      const response = await fetch(url, { headers: { authorization: `Token ${TOKEN}` } });
 
       expect(response.status).toBe(504);
       expect(response.headers.get(HANG_MARKER_HEADER)).toBe('true');
@@ -403,7 +405,7 @@ describe('faults', () => {
   it('delays the answer, and a delayed POST replaces the secret only when it answers', async () => {
     // Prepare: the POST is held until the test lets it go, so the GET comes first on any machine.
     const before = requireActive(WORKSPACE);
-    let letGo = () => {};
+    let letGo: () => void = () => undefined;
     standIn.injectFault({ fault: { kind: 'delay', until: new Promise<void>((resolve) => (letGo = resolve)) }, method: 'POST' });
 
     // Act
@@ -521,8 +523,33 @@ describe('faults', () => {
     expect(standIn.activeSecret(WORKSPACE)).toEqual(before);
   });
 
+  it.each([false, true])('streams a huge-body answer as the client reads it, declaring its length: %s', async (declareLength) => {
+    const bytes = 3 * 1024 * 1024;
+    standIn.injectFault({ fault: { kind: 'huge-body', bytes, declareLength } });
+
+    const response = await getSecrets(WORKSPACE);
+    const body = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-length')).toBe(declareLength ? String(bytes) : null);
+    expect(Buffer.byteLength(body)).toBe(bytes);
+    expect(JSON.parse(body)).toEqual({ results: [] });
+  });
+
+  it('stops streaming a huge-body answer when the client goes away', async () => {
+    standIn.injectFault({ fault: { kind: 'huge-body', bytes: 1024 * 1024 * 1024 } });
+    const response = await getSecrets(WORKSPACE);
+    const reader = response.body?.getReader();
+    await reader?.read();
+
+    await reader?.cancel();
+    await standIn.whenCalled(1);
+
+    expect(standIn.calls[0]).toMatchObject({ path: SECRETS_PATH, outcome: 200 });
+  });
+
   it('rejects afterEffect on a GET rule', () => {
-    expect(() => standIn.injectFault({ fault: { kind: 'hang' }, method: 'GET', afterEffect: true }))
+    expect(() => { standIn.injectFault({ fault: { kind: 'hang' }, method: 'GET', afterEffect: true }); })
       .toThrow(/POST only/);
   });
 });

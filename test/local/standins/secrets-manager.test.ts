@@ -1,16 +1,20 @@
 import {
+  CancelRotateSecretCommand,
   CreateSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
+  RotateSecretCommand,
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { GetSecretValueCommandInput } from '@aws-sdk/client-secrets-manager';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSecretsManagerStandIn } from '../../../local/standins/secrets-manager.js';
-import type { SecretsManagerFault, SecretsManagerStandIn } from '../../../local/standins/secrets-manager.js';
+import type { RotationStepEvent, SecretsManagerFault, SecretsManagerStandIn } from '../../../local/standins/secrets-manager.js';
+import { defined } from '../../support/defined.js';
+import { rejectionOf } from '../../support/errors.js';
 
 const ARN_PATTERN = /^arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook\/ws-1-[A-Za-z0-9]{6}$/;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -55,7 +59,7 @@ describe('CreateSecret and DescribeSecret', () => {
     expect(created.VersionId).toMatch(UUID_PATTERN);
     expect(described).toMatchObject({
       ARN: created.ARN, Name: 'webhook/ws-1', Description: 'signing secret', KmsKeyId: 'alias/rotation',
-      VersionIdsToStages: { [created.VersionId!]: ['AWSCURRENT'] },
+      VersionIdsToStages: { [defined(created.VersionId)]: ['AWSCURRENT'] },
     });
     expect(described.CreatedDate).toBeInstanceOf(Date);
     expect(described.LastChangedDate).toBeInstanceOf(Date);
@@ -90,7 +94,7 @@ describe('CreateSecret and DescribeSecret', () => {
 
 describe('finding a secret', () => {
   it.each([
-    ['its name', (arn: string) => arn.split(':secret:')[1]!.slice(0, -7)],
+    ['its name', (arn: string) => defined(arn.split(':secret:')[1]).slice(0, -7)],
     ['its full ARN', (arn: string) => arn],
     ['its partial ARN (without the random suffix)', (arn: string) => arn.slice(0, -7)],
   ])('finds a secret by %s', async (_how, secretIdFrom) => {
@@ -125,7 +129,7 @@ describe('GetSecretValue', () => {
   async function secretWithTwoVersions() {
     const first = standIn.createSecret('webhook/ws-1', 'v1');
     const second = await client.send(new PutSecretValueCommand({ SecretId: 'webhook/ws-1', SecretString: 'v2' }));
-    return { firstVersionId: first.versionId!, secondVersionId: second.VersionId! };
+    return { firstVersionId: defined(first.versionId), secondVersionId: defined(second.VersionId) };
   }
 
   it('reads AWSCURRENT by default, and another version by stage or by id', async () => {
@@ -180,7 +184,7 @@ describe('PutSecretValue', () => {
     // Assess
     expect(third).toMatchObject({ Name: 'webhook/ws-1', VersionStages: ['AWSCURRENT'] });
     expect(stagesById('webhook/ws-1')).toEqual({
-      [first.versionId!]: [], [second.VersionId!]: ['AWSPREVIOUS'], [third.VersionId!]: ['AWSCURRENT'],
+      [defined(first.versionId)]: [], [defined(second.VersionId)]: ['AWSPREVIOUS'], [defined(third.VersionId)]: ['AWSCURRENT'],
     });
   });
 
@@ -195,7 +199,10 @@ describe('PutSecretValue', () => {
 
     // Assess
     expect(pending.VersionStages).toEqual(['AWSPENDING']);
-    expect(stagesById('webhook/ws-1')).toEqual({ [first.versionId!]: ['AWSCURRENT'], [pending.VersionId!]: ['AWSPENDING'] });
+    expect(stagesById('webhook/ws-1')).toEqual({
+      [defined(first.versionId)]: ['AWSCURRENT'],
+      [defined(pending.VersionId)]: ['AWSPENDING'],
+    });
   });
 
   it('makes the first version of a secret AWSCURRENT whatever stages were asked for', async () => {
@@ -256,8 +263,9 @@ describe('PutSecretValue', () => {
     }));
 
     // Assess
-    await expect(reusing).rejects.toMatchObject({ name: 'ResourceExistsException' });
-    await expect(reusing).rejects.not.toMatchObject({ message: expect.stringContaining('v3') });
+    const failure = await rejectionOf(reusing);
+    expect(failure.name).toBe('ResourceExistsException');
+    expect(failure.message).not.toContain('v3');
     expect(standIn.versions('webhook/ws-1')).toEqual(before);
   });
 });
@@ -268,7 +276,7 @@ describe('UpdateSecretVersionStage', () => {
     const pending = await client.send(new PutSecretValueCommand({
       SecretId: 'webhook/ws-1', SecretString: 'v2', VersionStages: ['AWSPENDING'],
     }));
-    return { currentVersionId: current.versionId!, pendingVersionId: pending.VersionId! };
+    return { currentVersionId: defined(current.versionId), pendingVersionId: defined(pending.VersionId) };
   }
 
   it('moves AWSCURRENT and gives the version that had it AWSPREVIOUS', async () => {
@@ -282,7 +290,8 @@ describe('UpdateSecretVersionStage', () => {
     }));
 
     // Assess
-    expect(moved).toMatchObject({ Name: 'webhook/ws-1', ARN: expect.stringMatching(ARN_PATTERN) });
+    expect(moved.Name).toBe('webhook/ws-1');
+    expect(moved.ARN).toMatch(ARN_PATTERN);
     expect(stagesById('webhook/ws-1')).toEqual({
       [currentVersionId]: ['AWSPREVIOUS'], [pendingVersionId]: ['AWSPENDING', 'AWSCURRENT'],
     });
@@ -303,11 +312,10 @@ describe('UpdateSecretVersionStage', () => {
     }));
 
     // Assess
-    await expect(moving).rejects.toMatchObject({
-      name: 'InvalidParameterException',
-      message: expect.stringContaining(`Staging label AWSCURRENT is currently attached to version ${currentVersionId}`),
-    });
-    await expect(moving).rejects.toMatchObject({ message: expect.stringContaining(messagePart) });
+    const failure = await rejectionOf(moving);
+    expect(failure.name).toBe('InvalidParameterException');
+    expect(failure.message).toContain(`Staging label AWSCURRENT is currently attached to version ${currentVersionId}`);
+    expect(failure.message).toContain(messagePart);
     expect(standIn.versions('webhook/ws-1')).toEqual(before);
   });
 
@@ -348,9 +356,9 @@ describe('UpdateSecretVersionStage', () => {
     }));
 
     // Assess
-    await expect(moving).rejects.toMatchObject({
-      name: 'ResourceNotFoundException', message: expect.stringContaining('no-such-version'),
-    });
+    const failure = await rejectionOf(moving);
+    expect(failure.name).toBe('ResourceNotFoundException');
+    expect(failure.message).toContain('no-such-version');
   });
 });
 
@@ -381,9 +389,9 @@ describe('protocol errors', () => {
     const reading = client.send(new GetSecretValueCommand({} as GetSecretValueCommandInput));
 
     // Assess
-    await expect(reading).rejects.toMatchObject({
-      name: 'ValidationException', message: expect.stringContaining("Value null at 'secretId'"),
-    });
+    const failure = await rejectionOf(reading);
+    expect(failure.name).toBe('ValidationException');
+    expect(failure.message).toContain("Value null at 'secretId'");
   });
 
   it.each([
@@ -395,7 +403,8 @@ describe('protocol errors', () => {
     const response = await rawRequest(target, body, headers);
 
     // Assess
-    expect(response).toMatchObject({ status, errorType: type, body: { __type: type, message: expect.any(String) } });
+    expect(response).toMatchObject({ status, errorType: type, body: { __type: type } });
+    expect(typeof (response.body as { message?: unknown }).message).toBe('string');
   });
 });
 
@@ -449,8 +458,8 @@ describe('faults', () => {
     standIn.injectFault({ operation: '*', error: 'AccessDeniedException', secretId: arn, times: Infinity });
 
     // Act
-    const byName = await client.send(new DescribeSecretCommand({ SecretId: 'webhook/ws-2' })).catch((error: Error) => error);
-    const byPartialArn = await client.send(new GetSecretValueCommand({ SecretId: arn.slice(0, -7) })).catch((error: Error) => error);
+    const byName = await rejectionOf(client.send(new DescribeSecretCommand({ SecretId: 'webhook/ws-2' })));
+    const byPartialArn = await rejectionOf(client.send(new GetSecretValueCommand({ SecretId: arn.slice(0, -7) })));
     const otherSecret = await client.send(new GetSecretValueCommand({ SecretId: 'webhook/ws-1' }));
 
     // Assess
@@ -521,7 +530,7 @@ describe('faults', () => {
     const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = standIn.env();
     const ownClient = new SecretsManagerClient({
       region: standIn.region, endpoint: standIn.endpoint, maxAttempts: 1,
-      credentials: { accessKeyId: AWS_ACCESS_KEY_ID!, secretAccessKey: AWS_SECRET_ACCESS_KEY! },
+      credentials: { accessKeyId: defined(AWS_ACCESS_KEY_ID), secretAccessKey: defined(AWS_SECRET_ACCESS_KEY) },
     });
     standIn.injectFault({ operation: 'GetSecretValue', error: 'hang' });
     const outcome = ownClient.send(new GetSecretValueCommand({ SecretId: 'webhook/ws-1' }))
@@ -541,17 +550,12 @@ describe('faults', () => {
 describe('env()', () => {
   /** Runs with exactly these AWS variables set (and no profile or generic endpoint), then restores process.env. */
   async function withAwsEnvironment<T>(variables: Record<string, string>, run: () => Promise<T>): Promise<T> {
-    const touched = [...Object.keys(variables), 'AWS_PROFILE', 'AWS_ENDPOINT_URL'];
-    const saved = touched.map((name) => [name, process.env[name]] as const);
-    for (const name of touched) delete process.env[name];
-    Object.assign(process.env, variables);
+    for (const name of ['AWS_PROFILE', 'AWS_ENDPOINT_URL']) vi.stubEnv(name, undefined);
+    for (const [name, value] of Object.entries(variables)) vi.stubEnv(name, value);
     try {
       return await run();
     } finally {
-      for (const [name, value] of saved) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+      vi.unstubAllEnvs();
     }
   }
 
@@ -607,5 +611,120 @@ describe('direct access for tests', () => {
 
     // Assess
     expect(standIn.versions('webhook/ws-1')[0]?.stages).toEqual(['AWSCURRENT']);
+  });
+});
+
+describe('RotateSecret with a rotation function, as Secrets Manager runs a rotation', () => {
+  const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:rotation';
+  let rotating: SecretsManagerStandIn;
+  let invocations: RotationStepEvent[];
+  let failAt: string | undefined;
+
+  beforeEach(async () => {
+    invocations = [];
+    failAt = undefined;
+    rotating = await startSecretsManagerStandIn({
+      rotationFunction: (functionArn, event) => {
+        expect(functionArn).toBe(FUNCTION_ARN);
+        invocations.push(event);
+        if (event.Step === failAt) return Promise.reject(Object.assign(new Error('step failed'), { name: 'RotationConflictError' }));
+        return Promise.resolve({});
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await rotating.close();
+  });
+
+  async function rotate(input: Partial<ConstructorParameters<typeof RotateSecretCommand>[0]> = {}) {
+    const rotatingClient = rotating.client({ maxAttempts: 1 });
+    const { arn } = rotating.createSecret('webhook/ws-1', '{"value":"s1"}');
+    const started = await rotatingClient.send(
+      new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: FUNCTION_ARN, RotationRules: { AutomaticallyAfterDays: 7 }, ...input }),
+    );
+    await rotating.rotationsSettled();
+    return { arn, started, client: rotatingClient };
+  }
+
+  it('labels a new version AWSPENDING under the ClientRequestToken, then invokes the four steps in order with it', async () => {
+    const token = '0123456789abcdef0123456789abcdef';
+
+    const { arn, started } = await rotate({ ClientRequestToken: token });
+
+    expect(started.VersionId).toBe(token);
+    expect(rotating.versions(arn).at(-1)).toMatchObject({ versionId: token, stages: ['AWSPENDING'] });
+    expect(invocations).toEqual(
+      ['createSecret', 'setSecret', 'testSecret', 'finishSecret'].map((Step) => ({
+        Step,
+        SecretId: arn,
+        ClientRequestToken: token,
+        RotationToken: token,
+      })),
+    );
+    expect(rotating.rotations).toEqual([
+      { secretArn: arn, token, outcome: 'succeeded', steps: invocations.map(({ Step }) => ({ step: Step, outcome: 'ok' })) },
+    ]);
+  });
+
+  it('stops at the first step that fails, as AWS does', async () => {
+    failAt = 'testSecret';
+
+    await rotate();
+
+    expect(invocations.map(({ Step }) => Step)).toEqual(['createSecret', 'setSecret', 'testSecret']);
+    expect(rotating.rotations[0]).toMatchObject({
+      outcome: 'failed',
+      steps: [{}, {}, { step: 'testSecret', outcome: 'RotationConflictError' }],
+    });
+  });
+
+  it('describes rotation: enabled, its function and rules, and the last and next rotation dates once one succeeded', async () => {
+    const { arn, client: rotatingClient } = await rotate();
+
+    const described = await rotatingClient.send(new DescribeSecretCommand({ SecretId: arn }));
+
+    expect(described).toMatchObject({
+      RotationEnabled: true,
+      RotationLambdaARN: FUNCTION_ARN,
+      RotationRules: { AutomaticallyAfterDays: 7 },
+    });
+    const last = defined(described.LastRotatedDate).getTime();
+    expect(defined(described.NextRotationDate).getTime()).toBe(last + 7 * 86_400_000);
+  });
+
+  it('leaves LastRotatedDate out while no rotation has succeeded', async () => {
+    failAt = 'createSecret';
+    const { arn, client: rotatingClient } = await rotate();
+
+    const described = await rotatingClient.send(new DescribeSecretCommand({ SecretId: arn }));
+
+    expect(described.LastRotatedDate).toBeUndefined();
+    expect(described.RotationEnabled).toBe(true);
+  });
+
+  it('refuses to start while an earlier rotation is not complete, and without a rotation function', async () => {
+    failAt = 'createSecret';
+    const { arn, client: rotatingClient } = await rotate();
+
+    await expect(rotatingClient.send(new RotateSecretCommand({ SecretId: arn }))).rejects.toThrow(
+      "A previous rotation isn't complete. That rotation will be reattempted.",
+    );
+    const { arn: other } = rotating.createSecret('webhook/ws-2', '{"value":"s2"}');
+    await expect(rotatingClient.send(new RotateSecretCommand({ SecretId: other }))).rejects.toThrow(
+      'No Lambda rotation function ARN is associated with this secret.',
+    );
+  });
+
+  it('CancelRotateSecret turns rotation off and leaves the pending label where it is', async () => {
+    failAt = 'createSecret';
+    const { arn, started, client: rotatingClient } = await rotate();
+
+    await rotatingClient.send(new CancelRotateSecretCommand({ SecretId: arn }));
+    const described = await rotatingClient.send(new DescribeSecretCommand({ SecretId: arn }));
+
+    expect(described.RotationEnabled).toBeUndefined();
+    expect(described.NextRotationDate).toBeUndefined();
+    expect(described.VersionIdsToStages?.[defined(started.VersionId)]).toEqual(['AWSPENDING']);
   });
 });

@@ -12,7 +12,7 @@ import { WRITE_CHECK } from '../../../lambda/contract/staging-labels.js';
 import { captureOutput } from '../../support/capture-output.js';
 import { clocklessProlific } from '../../support/clockless-prolific.js';
 import type { Harness } from '../../support/harness.js';
-import { fakeContext } from '../../../local/invoke-handler.js';
+import { standInContext } from '../../../local/invoke-handler.js';
 
 /** One call the run makes: a Prolific HTTP method, or a Secrets Manager operation. */
 export interface ObservedCall {
@@ -113,8 +113,9 @@ export async function invokeUntilCutOff(harness: Harness, point: CutOffPoint, ev
   });
 
   // Without getRemainingTimeInMillis, middy sets no early-timeout timer: the abandoned run's would stay
-  // pending for the whole fake timeout (15 minutes) and keep a script such as the report alive.
-  const { getRemainingTimeInMillis: _noTimer, ...context } = fakeContext();
+  // pending for the whole timeout of the stand-in context (15 minutes) and keep a script such as the report alive.
+  const context: Partial<Context> = standInContext();
+  delete context.getRemainingTimeInMillis;
 
   const output: string[] = [];
   const settled = await captureOutput(output, () => {

@@ -23,7 +23,8 @@ describe('fault matrix', () => {
   it('covers at least 30 scenarios, with unique names, in every group', () => {
     expect(SCENARIOS.length).toBeGreaterThanOrEqual(30);
     expect(new Set(SCENARIOS.map((scenario) => scenario.name)).size).toBe(SCENARIOS.length);
-    expect(new Set(SCENARIOS.map((scenario) => scenario.group))).toEqual(new Set(['Prolific', 'Secrets Manager', 'cut-off', 'configuration']));
+    const groups = new Set(SCENARIOS.map((scenario) => scenario.group));
+    expect(groups).toEqual(new Set(['Prolific', 'Secrets Manager', 'cut-off', 'configuration']));
   });
 
   it.each(SCENARIOS.map((scenario) => [`${scenario.group}: ${scenario.name}`, scenario] as const))('%s', async (_name, scenario) => {
@@ -85,7 +86,13 @@ describe('the matrix runner', () => {
       group: 'Secrets Manager',
       startingState: 'no AWSCURRENT',
       event: { action: 'status' },
-      expected: { outcome: 'would-heal', replaced: 0, result: { currentMissing: false }, metrics: ['RotationSucceeded'], pendingLeft: true },
+      expected: {
+        outcome: 'would-heal',
+        replaced: 0,
+        result: { currentMissing: false },
+        metrics: ['RotationSucceeded'],
+        pendingLeft: true,
+      },
       recovery: { runs: 1, event: { action: 'sync' }, outcome: 'healed' },
     });
 

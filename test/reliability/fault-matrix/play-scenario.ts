@@ -11,7 +11,15 @@ import { startHarness, type Harness } from '../../support/harness.js';
 import type { InvocationOutcome } from '../../../local/invoke-handler.js';
 import { targetState } from '../runs/checks.js';
 import { CUT_OFF_POINTS, invokeUntilCutOff, type CutOffRun } from './cut-off.js';
-import { EARLIER_ROTATED_AT, NATIVE_TOKEN, WORKSPACE, type ExpectedDetails, type ExpectedRun, type Scenario, type StartingState } from './scenarios.js';
+import {
+  EARLIER_ROTATED_AT,
+  NATIVE_TOKEN,
+  WORKSPACE,
+  type ExpectedDetails,
+  type ExpectedRun,
+  type Scenario,
+  type StartingState,
+} from './scenarios.js';
 
 export interface ScenarioRun {
   /** What the scenario's run did, e.g. `rotated`, `failed: ProlificServerError at reconcile`, `cut off`. */
@@ -197,7 +205,7 @@ function observe(h: Harness, run: InvocationOutcome | CutOffRun): Observed {
   if ('reachedCut' in run && run.reachedCut) return { outcome: 'cut off' };
   if (run.error === undefined) return { outcome: outcomeOf(run.report) };
   if (run.error.name !== 'RotationFailedError') return { outcome: `rejected: ${run.error.name}`, error: run.error };
-  // The error carries the whole report (issue 10 item 2): the workspace's error name and step are read from it.
+  // The error carries the whole report: the workspace's error name and step are read from it.
   const failed = reportFromErrorMessage(run.error.message)?.results.find((result) => result.workspaceId === WORKSPACE);
   const error = /^(\w+): /.exec(failed?.error ?? '')?.[1] ?? 'unknown error';
   const step = failed?.failedStep;
@@ -254,7 +262,8 @@ function unmetDetails(h: Harness, expected: ExpectedDetails, report: RotationRep
   if (expected.pendingLeft !== undefined) {
     const { pendingLeft } = targetState(h.prolific, h.secretsManager, { workspaceId: WORKSPACE, secretId: h.secretIdFor(WORKSPACE) });
     if (pendingLeft !== expected.pendingLeft) {
-      unmet.push(`run: expected ${expected.pendingLeft ? 'AWSPENDING left on a version of its own' : 'no AWSPENDING left apart from AWSCURRENT'}, got the opposite`);
+      const wanted = expected.pendingLeft ? 'AWSPENDING left on a version of its own' : 'no AWSPENDING left apart from AWSCURRENT';
+      unmet.push(`run: expected ${wanted}, got the opposite`);
     }
   }
   return unmet;
@@ -294,5 +303,7 @@ function countLeaks(h: Harness, texts: readonly unknown[], extraToken: string | 
 function render(item: unknown): string {
   if (typeof item === 'string') return item;
   if (item instanceof Error) return `${item.name}: ${item.message}\n${item.stack ?? ''}\n${render(item.cause)}`;
-  return JSON.stringify(item) ?? '';
+  // undefined for what JSON cannot write (undefined itself, a function), whatever its type says.
+  const json = JSON.stringify(item) as string | undefined;
+  return json ?? '';
 }

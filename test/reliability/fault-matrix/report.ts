@@ -7,7 +7,7 @@ import { SCENARIOS } from './scenarios.js';
 
 // Node 20 is supported here; the function itself runs on Node 24. The SDK reads this when the first
 // client is created, which happens in the first scenario, after this line.
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const started = Date.now();
 const played: PlayedScenario[] = [];

@@ -54,7 +54,13 @@ export type ExpectedRun = ExpectedDetails &
     /** The invocation succeeds and the target ends with this outcome. */
     | { readonly outcome: Exclude<Outcome, 'failed'>; readonly replaced: number }
     /** The target fails: the invocation ends in RotationFailedError naming this error, at this step. */
-    | { readonly outcome: 'failed'; readonly error: string; readonly step: RotationStep; readonly message: RegExp; readonly replaced: number }
+    | {
+        readonly outcome: 'failed';
+        readonly error: string;
+        readonly step: RotationStep;
+        readonly message: RegExp;
+        readonly replaced: number;
+      }
     /** The invocation is refused with this error before anything is read or written (no call to either service). */
     | { readonly outcome: 'rejected'; readonly error: 'ConfigurationError' | 'InvalidEventError'; readonly message: RegExp }
     /** A Lambda timeout stops the run (see `cutOff`). */
@@ -122,7 +128,9 @@ const prolific: Scenario[] = [
   {
     name: '400 on the POST',
     group: 'Prolific',
-    prolificFaults: [{ method: 'POST', fault: { kind: 'status', status: 400, detail: { workspace_id: ['This field is required.'] } }, times: ALWAYS }],
+    prolificFaults: [
+      { method: 'POST', fault: { kind: 'status', status: 400, detail: { workspace_id: ['This field is required.'] } }, times: ALWAYS },
+    ],
     expected: { outcome: 'failed', error: 'ProlificRequestError', step: 'rotate', replaced: 0,
       message: /HTTP 400 to POST .*workspace_id: This field is required\..*retrying the same request will not help/ },
     recovery: STILL_IN_SYNC,
@@ -138,7 +146,9 @@ const prolific: Scenario[] = [
   {
     name: '403 on the POST',
     group: 'Prolific',
-    prolificFaults: [{ method: 'POST', fault: { kind: 'status', status: 403, shape: 'detail', detail: 'You do not have permission.' }, times: ALWAYS }],
+    prolificFaults: [
+      { method: 'POST', fault: { kind: 'status', status: 403, shape: 'detail', detail: 'You do not have permission.' }, times: ALWAYS },
+    ],
     expected: { outcome: 'failed', error: 'ProlificAuthenticationError', step: 'rotate', replaced: 0,
       message: /HTTP 403 to POST [^:]*: You do not have permission\. Prolific refused the API token for this workspace/ },
     recovery: STILL_IN_SYNC,
@@ -161,7 +171,9 @@ const prolific: Scenario[] = [
   {
     name: '422 on the POST',
     group: 'Prolific',
-    prolificFaults: [{ method: 'POST', fault: { kind: 'status', status: 422, detail: { workspace_id: ['Invalid workspace.'] } }, times: ALWAYS }],
+    prolificFaults: [
+      { method: 'POST', fault: { kind: 'status', status: 422, detail: { workspace_id: ['Invalid workspace.'] } }, times: ALWAYS },
+    ],
     expected: { outcome: 'failed', error: 'ProlificRequestError', step: 'rotate', replaced: 0, message: /HTTP 422 to POST .*workspace_id: Invalid workspace\./ },
     recovery: STILL_IN_SYNC,
   },
@@ -374,7 +386,7 @@ const prolific: Scenario[] = [
   {
     // Answered in Prolific's place: Prolific never acts, so it keeps listing the secret the POST was meant
     // to replace. The answer is written as AWSPENDING, the GET does not confirm it, and its label goes.
-    name: 'item 5: the POST answers 201 with a secret Prolific never lists as active',
+    name: 'the POST answers 201 with a secret Prolific never lists as active',
     group: 'Prolific',
     prolificFaults: [{ method: 'POST', fault: { kind: 'body', status: 201, body: JSON.stringify(NEVER_ACTIVE_SECRET) } }],
     expected: { outcome: 'failed', error: 'RotationUnconfirmedError', step: 'rotate', replaced: 0, pendingLeft: false,
@@ -422,7 +434,7 @@ const secretsManager: Scenario[] = [
     recovery: HEALED_BY_NEXT_ROTATION,
   },
   {
-    name: 'item 6: PutSecretValue denied (IAM): the write check fails, no POST',
+    name: 'PutSecretValue denied (IAM): the write check fails, no POST',
     group: 'Secrets Manager',
     storeFaults: [{ operation: 'PutSecretValue', error: 'AccessDeniedException', times: ALWAYS }],
     expected: { outcome: 'failed', error: 'SecretStoreError', step: 'write-check', replaced: 0,
@@ -439,7 +451,7 @@ const secretsManager: Scenario[] = [
   },
   {
     // RotateSecret's AWSPENDING version stays empty: the next regular run must get past it.
-    name: "item 6 in Secrets Manager's rotation: createSecret's write check denied, no POST; the next run rotates",
+    name: "in Secrets Manager's rotation, createSecret's write check denied, no POST; the next run rotates",
     group: 'Secrets Manager',
     startingState: 'native rotation started',
     nativeStep: 'createSecret',
@@ -507,7 +519,7 @@ const secretsManager: Scenario[] = [
     recovery: STILL_IN_SYNC,
   },
   {
-    name: 'item 6: KMS GenerateDataKey denied (EncryptionFailure on every PutSecretValue): the write check fails, no POST',
+    name: 'KMS GenerateDataKey denied (EncryptionFailure on every PutSecretValue): the write check fails, no POST',
     group: 'Secrets Manager',
     storeFaults: [{ operation: 'PutSecretValue', error: 'EncryptionFailure', times: ALWAYS }],
     expected: { outcome: 'failed', error: 'SecretStoreError', step: 'write-check', replaced: 0,
@@ -536,15 +548,20 @@ const secretsManager: Scenario[] = [
     recovery: STILL_IN_SYNC,
   },
   {
-    name: 'item 3: no version labelled AWSCURRENT: status reports it',
+    name: 'no version labelled AWSCURRENT: status reports it',
     group: 'Secrets Manager',
     startingState: 'no AWSCURRENT',
     event: { action: 'status' },
-    expected: { outcome: 'would-heal', replaced: 0, result: { currentMissing: true, drift: true, lastRotatedAt: null }, metrics: ['CurrentVersionMissing'] },
+    expected: {
+      outcome: 'would-heal',
+      replaced: 0,
+      result: { currentMissing: true, drift: true, lastRotatedAt: null },
+      metrics: ['CurrentVersionMissing'],
+    },
     recovery: { runs: 1, event: SYNC, outcome: 'healed' },
   },
   {
-    name: 'item 3: no version labelled AWSCURRENT: sync repairs it',
+    name: 'no version labelled AWSCURRENT: sync repairs it',
     group: 'Secrets Manager',
     startingState: 'no AWSCURRENT',
     event: SYNC,
@@ -552,14 +569,14 @@ const secretsManager: Scenario[] = [
     recovery: STILL_IN_SYNC,
   },
   {
-    name: 'item 3: no version labelled AWSCURRENT: rotate repairs it, then rotates',
+    name: 'no version labelled AWSCURRENT: rotate repairs it, then rotates',
     group: 'Secrets Manager',
     startingState: 'no AWSCURRENT',
     expected: { outcome: 'rotated', replaced: 1, result: { currentMissing: true }, metrics: ['CurrentVersionMissing'] },
     recovery: STILL_IN_SYNC,
   },
   {
-    name: 'item 4: the derived version id already holds the same secret with another rotated_at: it is made current as it is',
+    name: 'the derived version id already holds the same secret with another rotated_at: it is made current as it is',
     group: 'Secrets Manager',
     startingState: 'active secret stored earlier',
     event: SYNC,
@@ -569,7 +586,7 @@ const secretsManager: Scenario[] = [
   {
     // Found by this matrix: the plain format stored the bare value under the id JSON would use, so opening the
     // secret to JSON failed at store for good. The plain format now derives version ids of its own.
-    name: 'item 4: a workspace moved from the plain format to JSON is healed into JSON (the formats never share a version id)',
+    name: 'a workspace moved from the plain format to JSON is healed into JSON (the formats never share a version id)',
     group: 'Secrets Manager',
     startingState: 'plain, then opened to JSON',
     event: SYNC,
@@ -703,7 +720,7 @@ const configuration: Scenario[] = [
     recovery: STILL_IN_SYNC,
   },
   {
-    name: 'item 8: a createSecret that RotateSecret never started changes nothing',
+    name: 'a createSecret that RotateSecret never started changes nothing',
     group: 'configuration',
     nativeStep: 'createSecret',
     expected: { outcome: 'failed', error: 'ConfigurationError', step: 'createSecret', replaced: 0, pendingLeft: false,
@@ -741,7 +758,10 @@ const configuration: Scenario[] = [
   {
     name: 'ROTATION_TARGETS names the token secret as a target',
     group: 'configuration',
-    env: { PROLIFIC_TOKEN_SECRET_ID: 'prolific/api-token', ROTATION_TARGETS: JSON.stringify([{ workspaceId: WORKSPACE, secretId: 'prolific/api-token' }]) },
+    env: {
+      PROLIFIC_TOKEN_SECRET_ID: 'prolific/api-token',
+      ROTATION_TARGETS: JSON.stringify([{ workspaceId: WORKSPACE, secretId: 'prolific/api-token' }]),
+    },
     expected: { outcome: 'rejected', error: 'ConfigurationError', message: /The secretId of workspace \w+ is the token secret/ },
     recovery: STILL_IN_SYNC,
   },

@@ -55,8 +55,8 @@ async function invokeInChildren(script: string, events: readonly unknown[], func
 
 function spawnChild(script: string, event: unknown, functionEnv: Record<string, string>): Child {
   const env = {
-    PATH: process.env['PATH'] ?? '',
-    ...(process.env['HOME'] === undefined ? {} : { HOME: process.env['HOME'] }),
+    PATH: process.env.PATH ?? '',
+    ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }),
     ...functionEnv,
     [CHILD_EVENT_VARIABLE]: JSON.stringify(event),
   };
@@ -75,7 +75,7 @@ function spawnChild(script: string, event: unknown, functionEnv: Record<string, 
       if (messagesIn(stdout).includes('ready')) resolve();
     });
     child.once('error', reject);
-    child.once('close', (code) => reject(new Error(`A child exited (code ${code}) before it was ready. Its stderr:\n${stderr}`)));
+    child.once('close', (code) => { reject(new Error(`A child exited (code ${code}) before it was ready. Its stderr:\n${stderr}`)); });
   });
   const closed = new Promise<ChildRun>((resolve, reject) => {
     child.once('close', (code) => {
@@ -84,7 +84,7 @@ function spawnChild(script: string, event: unknown, functionEnv: Record<string, 
         reject(new Error(`A child ended (code ${code}) without printing its outcome. Its stderr:\n${stderr}`));
         return;
       }
-      resolve({ outcome: result['outcome'] as InvocationOutcome<ErrorSummary>, output: `${stdout}\n${stderr}` });
+      resolve({ outcome: result.outcome as InvocationOutcome<ErrorSummary>, output: `${stdout}\n${stderr}` });
     });
   });
   // Rejections are handled by whoever awaits these; a child that fails before being awaited must not

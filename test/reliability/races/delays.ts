@@ -47,7 +47,7 @@ export async function startDelayingProxy(targetUrl: string, random: Random, maxM
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, '127.0.0.1', () => { resolve(); });
   });
 
   let closing: Promise<void> | undefined;
@@ -56,7 +56,10 @@ export async function startDelayingProxy(targetUrl: string, random: Random, maxM
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         shutdown.abort();
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
         server.closeAllConnections();
       });
       return closing;

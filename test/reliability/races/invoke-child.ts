@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { handler } from '../../../lambda/rotation-function/handler.js';
-import { fakeContext, invoke, summarize } from '../../../local/invoke-handler.js';
+import { standInContext, invoke, summarize } from '../../../local/invoke-handler.js';
 import { CHILD_EVENT_VARIABLE, CHILD_MARKER } from './child-protocol.js';
 
 const event: unknown = JSON.parse(process.env[CHILD_EVENT_VARIABLE] ?? '{}');
@@ -15,6 +15,6 @@ process.stdout.write(`${JSON.stringify({ [CHILD_MARKER]: 'ready' })}\n`);
 await once(parent, 'line');
 parent.close();
 
-const outcome = summarize(await invoke(handler, event, fakeContext()));
+const outcome = summarize(await invoke(handler, event, standInContext()));
 // Exit once the line is flushed: the SDK's keep-alive sockets would otherwise hold the process open.
 process.stdout.write(`${JSON.stringify({ [CHILD_MARKER]: 'result', outcome })}\n`, () => process.exit(0));

@@ -19,8 +19,9 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../lambda/rotation-function/handler.js';
 import { capturingOutput } from '../../support/capture-output.js';
+import { defined } from '../../support/defined.js';
 import { startHarness, TEST_WORKSPACES, type Harness } from '../../support/harness.js';
-import { fakeContext, invoke, type ErrorSummary, type InvocationOutcome } from '../../../local/invoke-handler.js';
+import { standInContext, invoke, type ErrorSummary, type InvocationOutcome } from '../../../local/invoke-handler.js';
 import { countLeaks, targetState, visibleTexts } from '../runs/checks.js';
 import { createRandom, formatSeed, seedAt, type Random } from '../runs/seeded-random.js';
 import { prepareChildProcesses, type ChildProcesses } from './child-processes.js';
@@ -78,7 +79,7 @@ async function runInProcess({ harness, proxy, random }: Stage, events: readonly 
           eventBridge: harness.eventBridge.client(),
           prolific: { random: random.fork().next },
         });
-        return invoke(handler, event, fakeContext());
+        return invoke(handler, event, standInContext());
       }),
     ),
   );
@@ -88,7 +89,12 @@ async function runInProcess({ harness, proxy, random }: Stage, events: readonly 
 /** Starts one process per event, all at once, each configured only by its environment. */
 async function runInChildren(children: ChildProcesses, { harness, proxy }: Stage, events: readonly unknown[]) {
   const functionEnv = Object.fromEntries(
-    Object.entries({ ...harness.env, ...harness.eventBridge.env(), ...harness.secretsManager.env(), AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url }).filter(
+    Object.entries<string | undefined>({
+      ...harness.env,
+      ...harness.eventBridge.env(),
+      ...harness.secretsManager.env(),
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url,
+    }).filter(
       (entry): entry is [string, string] => entry[1] !== undefined,
     ),
   );
@@ -97,7 +103,11 @@ async function runInChildren(children: ChildProcesses, { harness, proxy }: Stage
 }
 
 /** Asserts the header's rules on the finished runs; returns a one-line summary for the test output. */
-async function assertSettled({ harness, seed }: Stage, outcomes: readonly InvocationOutcome<ErrorSummary>[], texts: readonly string[]): Promise<string> {
+async function assertSettled(
+  { harness, seed }: Stage,
+  outcomes: readonly InvocationOutcome<ErrorSummary>[],
+  texts: readonly string[],
+): Promise<string> {
   const target = { workspaceId: WORKSPACE, secretId: harness.secretIdFor(WORKSPACE) };
   const context = `seed ${formatSeed(seed)}`;
   const failures = outcomes.flatMap((outcome) => (outcome.error ? [outcome.error] : []));
@@ -121,7 +131,8 @@ async function assertSettled({ harness, seed }: Stage, outcomes: readonly Invoca
     ALLOWED_CONTENTION_FAILURE.exec(failure.message)?.[1]?.startsWith('RotationConflictError') ? 'settle rounds' : 'label moves',
   );
   return (
-    `${outcomes.length - failures.length} succeeded, ${failures.length} failed${failures.length ? ` (out of ${failureKinds.join(', ')})` : ''}; ` +
+    `${outcomes.length - failures.length} succeeded, ` +
+    `${failures.length} failed${failures.length ? ` (out of ${failureKinds.join(', ')})` : ''}; ` +
     `in sync once all finished: ${settled.inSync ? 'yes' : 'no, one sync restored it'}`
   );
 }
@@ -156,7 +167,7 @@ describe('races: runs started at once in one process', () => {
 });
 
 describe('races: runs started at once as separate processes', () => {
-  let children: ChildProcesses;
+  let children: ChildProcesses | undefined;
   beforeAll(async () => {
     children = await prepareChildProcesses();
   });
@@ -165,7 +176,7 @@ describe('races: runs started at once as separate processes', () => {
   it.each(RACE_SIZES)('%i processes rotating at once leave Secrets Manager holding the secret Prolific signs with', async (size) => {
     const current = await setUp(seedAt(BASE_SEED + 100 + size, 0), size);
 
-    const { outcomes, texts } = await runInChildren(children, current, rotations(size));
+    const { outcomes, texts } = await runInChildren(defined(children), current, rotations(size));
 
     expect(outcomes).toHaveLength(size);
     console.info(`${size} rotations at once, as processes (${formatSeed(current.seed)}): ${await assertSettled(current, outcomes, texts)}`);
@@ -175,7 +186,8 @@ describe('races: runs started at once as separate processes', () => {
     const current = await setUp(seedAt(BASE_SEED + 200, 0), 2);
     await current.harness.invoke({ action: 'sync' });
 
-    const { outcomes, texts } = await runInChildren(children, current, [{ action: 'rotate' }, { action: 'sync', workspaceId: WORKSPACE }]);
+    const events = [{ action: 'rotate' }, { action: 'sync', workspaceId: WORKSPACE }];
+    const { outcomes, texts } = await runInChildren(defined(children), current, events);
 
     assertOverlapSettled(current, outcomes, texts);
   });
@@ -185,7 +197,11 @@ describe('races: runs started at once as separate processes', () => {
  * Starting in sync, the rotation is the only run that POSTs and each run moves AWSCURRENT at most once,
  * so neither can exhaust its settle rounds or label-move retries: both must succeed.
  */
-function assertOverlapSettled({ harness, seed }: Stage, outcomes: readonly InvocationOutcome<ErrorSummary>[], texts: readonly string[]): void {
+function assertOverlapSettled(
+  { harness, seed }: Stage,
+  outcomes: readonly InvocationOutcome<ErrorSummary>[],
+  texts: readonly string[],
+): void {
   const context = `seed ${formatSeed(seed)}`;
   const [rotate, sync] = outcomes;
   expect(rotate?.error, context).toBeUndefined();
@@ -194,10 +210,8 @@ function assertOverlapSettled({ harness, seed }: Stage, outcomes: readonly Invoc
   // The sync saw the state before, during (the rotation's AWSPENDING) or after the rotation.
   expect(['unchanged', 'healed', 'resumed'], context).toContain(sync?.report?.results[0]?.outcome);
   expect(harness.prolific.calls.filter((call) => call.method === 'POST'), context).toHaveLength(1);
-  expect(targetState(harness.prolific, harness.secretsManager, { workspaceId: WORKSPACE, secretId: harness.secretIdFor(WORKSPACE) }), context).toEqual({
-    inSync: true,
-    pendingLeft: false,
-  });
+  const target = { workspaceId: WORKSPACE, secretId: harness.secretIdFor(WORKSPACE) };
+  expect(targetState(harness.prolific, harness.secretsManager, target), context).toEqual({ inSync: true, pendingLeft: false });
   expect(countLeaks(harness.secrets(), texts), context).toBe(0);
 }
 
@@ -212,8 +226,8 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
    */
   function holdCall(client: SecretsManagerClient, commandName: string, nth: number) {
     let calls = 0;
-    let release = () => {};
-    let markHeld = () => {};
+    let release: () => void = () => undefined;
+    let markHeld: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
     const held = new Promise<void>((resolve) => (markHeld = resolve));
     client.middlewareStack.add(
@@ -231,7 +245,8 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
         held,
         invocation.then((outcome) => {
           throw new Error(
-            `The run finished after ${calls} ${commandName} call(s), before its call ${nth} could be held: ${outcome.error?.message ?? 'it succeeded'}`,
+            `The run finished after ${calls} ${commandName} call(s), before its call ${nth} could be held: ` +
+              (outcome.error?.message ?? 'it succeeded'),
           );
         }),
       ]);
@@ -251,7 +266,8 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
       await h.invoke({ action: 'sync' });
       h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
       for (const step of ['createSecret', 'setSecret', 'testSecret']) await h.invoke(native(h, step));
-      const finishing = invoke(createHandler({ env: h.env, secretsManager: client, eventBridge: h.eventBridge.client() }), native(h, 'finishSecret'), fakeContext());
+      const handler = createHandler({ env: h.env, secretsManager: client, eventBridge: h.eventBridge.client() });
+      const finishing = invoke(handler, native(h, 'finishSecret'), standInContext());
       await hold.reached(finishing);
       const resumed = await h.invoke({ action: 'rotate' });
       const rotated = await h.invoke({ action: 'rotate' });
@@ -273,32 +289,36 @@ describe("races: Secrets Manager's own rotation overlapping other runs", () => {
   // Also found by the randomized sequences: the sync stored the new secret under its own version and made
   // it current, the native rotation's AWSPENDING landed on its token's version afterwards, and every later
   // run "resumed" that pending version (reporting success) instead of rotating.
-  it('a native rotation whose write lands after a concurrent sync leaves no lock: the next run resumes once, the one after rotates', async () => {
-    const h = (loneHarness = await startHarness({ workspaces: [WORKSPACE] }));
-    const client = h.secretsManager.client();
-    // createSecret's PutSecretValues: the write check, then the new secret under the token.
-    const hold = holdCall(client, 'PutSecretValueCommand', 2);
+  it(
+    'a native rotation whose write lands after a concurrent sync leaves no lock: the next run resumes once, the one after rotates',
+    async () => {
+      const h = (loneHarness = await startHarness({ workspaces: [WORKSPACE] }));
+      const client = h.secretsManager.client();
+      // createSecret's PutSecretValues: the write check, then the new secret under the token.
+      const hold = holdCall(client, 'PutSecretValueCommand', 2);
 
-    const { value: outcomes, output } = await capturingOutput(async () => {
-      await h.invoke({ action: 'sync' });
-      h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
-      const creating = invoke(createHandler({ env: h.env, secretsManager: client, eventBridge: h.eventBridge.client() }), native(h, 'createSecret'), fakeContext());
-      await hold.reached(creating);
-      const synced = await h.invoke({ action: 'sync', workspaceId: WORKSPACE });
-      hold.release();
-      const created = await creating;
-      return { synced, created, resumed: await h.invoke({ action: 'rotate' }), rotated: await h.invoke({ action: 'rotate' }) };
-    });
+      const { value: outcomes, output } = await capturingOutput(async () => {
+        await h.invoke({ action: 'sync' });
+        h.secretsManager.startRotation(h.secretIdFor(WORKSPACE), TOKEN);
+        const handler = createHandler({ env: h.env, secretsManager: client, eventBridge: h.eventBridge.client() });
+        const creating = invoke(handler, native(h, 'createSecret'), standInContext());
+        await hold.reached(creating);
+        const synced = await h.invoke({ action: 'sync', workspaceId: WORKSPACE });
+        hold.release();
+        const created = await creating;
+        return { synced, created, resumed: await h.invoke({ action: 'rotate' }), rotated: await h.invoke({ action: 'rotate' }) };
+      });
 
-    expect(outcomes.synced.report?.results[0]?.outcome).toBe('healed');
-    // createSecret stored the new secret as AWSPENDING: not rotated until AWSCURRENT moves.
-    expect(outcomes.created.report?.results[0]?.outcome).toBe('unchanged');
-    expect(outcomes.resumed.report?.results[0]?.outcome).toBe('resumed');
-    expect(outcomes.rotated.report?.results[0]?.outcome).toBe('rotated');
-    expect(targetState(h.prolific, h.secretsManager, { workspaceId: WORKSPACE, secretId: h.secretIdFor(WORKSPACE) })).toEqual({
-      inSync: true,
-      pendingLeft: false,
-    });
-    h.assertNoSecretLeaked(...output, ...Object.values(outcomes).flatMap(visibleTexts));
-  });
+      expect(outcomes.synced.report?.results[0]?.outcome).toBe('healed');
+      // createSecret stored the new secret as AWSPENDING: not rotated until AWSCURRENT moves.
+      expect(outcomes.created.report?.results[0]?.outcome).toBe('unchanged');
+      expect(outcomes.resumed.report?.results[0]?.outcome).toBe('resumed');
+      expect(outcomes.rotated.report?.results[0]?.outcome).toBe('rotated');
+      expect(targetState(h.prolific, h.secretsManager, { workspaceId: WORKSPACE, secretId: h.secretIdFor(WORKSPACE) })).toEqual({
+        inSync: true,
+        pendingLeft: false,
+      });
+      h.assertNoSecretLeaked(...output, ...Object.values(outcomes).flatMap(visibleTexts));
+    },
+  );
 });

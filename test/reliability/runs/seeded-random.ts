@@ -3,7 +3,7 @@
 
 export interface Random {
   /** A number in [0, 1). */
-  next(): number;
+  readonly next: () => number;
   /** An integer in [0, maxExclusive). */
   int(maxExclusive: number): number;
   chance(probability: number): boolean;

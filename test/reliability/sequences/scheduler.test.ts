@@ -38,7 +38,7 @@ describe('runInterleaved', () => {
     const cutOffRunZero: Chooser = (runId) => (runId === 0 ? { kind: 'cut-off', afterSending: false } : { kind: 'send' });
 
     const ends = await runInterleaved(2, createRandom(7), cutOffRunZero, async (runId, gate) => {
-      const answers = await Promise.all([gate(DESCRIBE, async () => 'a'), gate(GET, async () => 'b')]);
+      const answers = await Promise.all([gate(DESCRIBE, () => Promise.resolve('a')), gate(GET, () => Promise.resolve('b'))]);
       return `${runId}: ${answers.join(' ')}`;
     });
 
@@ -52,9 +52,9 @@ describe('runInterleaved', () => {
     const neverSettles = new Promise<never>(() => undefined);
 
     const round = runInterleaved(2, createRandom(7), sendAll, async (runId, gate) => {
-      await gate(GET, async () => 'first');
+      await gate(GET, () => Promise.resolve('first'));
       if (runId === 1) await neverSettles;
-      return gate(GET, async () => 'second');
+      return gate(GET, () => Promise.resolve('second'));
     });
 
     await expect(round).rejects.toThrow(SchedulerStallError);

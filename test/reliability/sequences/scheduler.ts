@@ -10,6 +10,7 @@
 // nothing changes while some live run is neither at its gate nor ended, the round fails with a
 // SchedulerStallError saying which runs are stuck where, instead of hanging.
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { defined } from '../../support/defined.js';
 import type { Random } from '../runs/seeded-random.js';
 
 /** A request a run is about to send, as the chooser sees it. */
@@ -93,7 +94,7 @@ export function runInterleaved<T>(
     function fail(error: unknown): void {
       if (done) return;
       done = true;
-      rejectAll(error);
+      rejectAll(error instanceof Error ? error : new Error(String(error)));
     }
 
     function end(runId: number, runEnd: RunEnd<T>): void {
@@ -112,7 +113,7 @@ export function runInterleaved<T>(
       if (done || sending) return;
       if (live.size === 0) {
         done = true;
-        resolveAll([...Array(count).keys()].map((runId) => ends.get(runId) as RunEnd<T>));
+        resolveAll([...Array(count).keys()].map((runId) => defined(ends.get(runId), `end of run ${runId}`)));
         return;
       }
       if ([...live].some((runId) => queued(runId) === 0)) {
@@ -120,7 +121,7 @@ export function runInterleaved<T>(
         return;
       }
       const runId = random.pick([...live].sort((a, b) => a - b));
-      const entry = (waiting.get(runId) as Waiting[]).shift() as Waiting;
+      const entry = defined(waiting.get(runId)?.shift(), `request of run ${runId}`);
       const step = choose(runId, entry.request, random);
       if (step.kind === 'cut-off' && !step.afterSending) {
         end(runId, { kind: 'cut-off', at: entry.request });
@@ -148,9 +149,9 @@ export function runInterleaved<T>(
       try {
         let value = await entry.send();
         if (step.kind === 'send' && step.twice) value = await entry.send();
-        return () => entry.resolve(value);
+        return () => { entry.resolve(value); };
       } catch (error) {
-        return () => entry.reject(error);
+        return () => { entry.reject(error); };
       }
     }
 
@@ -199,7 +200,7 @@ export function runInterleaved<T>(
           progress += 1;
           dispatch();
         });
-      start(runId, gate).then((value) => end(runId, { kind: 'finished', value }), fail);
+      start(runId, gate).then((value) => { end(runId, { kind: 'finished', value }); }, fail);
     }
     if (count === 0) dispatch();
   });
@@ -226,7 +227,7 @@ export function gatedFetch(gate: Gate): typeof fetch {
         return new Response(body, { status: response.status, headers: response.headers });
       } catch (error) {
         // The stand-in cut the body short: hand the run a body that fails the same way.
-        const cutShort = new ReadableStream({ start: (controller) => controller.error(error) });
+        const cutShort = new ReadableStream({ start: (controller) => { controller.error(error); } });
         return new Response(cutShort, { status: response.status, headers: response.headers });
       }
     });

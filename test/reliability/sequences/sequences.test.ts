@@ -25,14 +25,24 @@ import {
   type SecretsManagerStandIn,
 } from '../../../local/standins/secrets-manager.js';
 import { capturingOutput } from '../../support/capture-output.js';
-import { fakeContext, invoke, type Handler, type InvocationOutcome } from '../../../local/invoke-handler.js';
+import { defined } from '../../support/defined.js';
+import { standInContext, invoke, type Handler, type InvocationOutcome } from '../../../local/invoke-handler.js';
 import { countLeaks, targetState, visibleTexts } from '../runs/checks.js';
 import { createRandom, formatSeed, integerFromEnv, seedAt, type Random } from '../runs/seeded-random.js';
-import { describeRequest as describeGatedRequest, gatedFetch, gateSecretsManager, runInterleaved, type Chooser, type GatedRequest, type RunEnd, type Step } from './scheduler.js';
+import {
+  describeRequest as describeGatedRequest,
+  gatedFetch,
+  gateSecretsManager,
+  runInterleaved,
+  type Chooser,
+  type GatedRequest,
+  type RunEnd,
+  type Step,
+} from './scheduler.js';
 
 const SEQUENCES = integerFromEnv('RELIABILITY_SEQUENCES', 500);
 const BASE_SEED = integerFromEnv('RELIABILITY_SEED', 0x5eed_2024);
-const REPLAY_SEED = process.env['RELIABILITY_REPLAY_SEED'] ? integerFromEnv('RELIABILITY_REPLAY_SEED', 0) : undefined;
+const REPLAY_SEED = process.env.RELIABILITY_REPLAY_SEED ? integerFromEnv('RELIABILITY_REPLAY_SEED', 0) : undefined;
 /** Stop after this many failing sequences: their seeds are what a person needs. */
 const MAX_REPORTED_FAILURES = 3;
 /** The stand-ins slow down as secrets pile up; long batches start fresh ones this often. */
@@ -55,7 +65,7 @@ const CHAOS_LEVELS: readonly Chaos[] = [
   { name: 'heavy', faultRate: 0.12, cutOffRate: 0.04, repeatRate: 0.08 },
 ];
 
-type Target = { readonly workspaceId: string; readonly secretId: string };
+interface Target { readonly workspaceId: string; readonly secretId: string }
 
 /** What one run does: its invocations, one after the other (it stops at the first that fails). */
 interface RunEvents {
@@ -137,10 +147,10 @@ const PROLIFIC_FAULTS: Readonly<Record<'GET' | 'POST', readonly ProlificFaultCho
   ],
 };
 
-/** Item 5: in a sequence with faults, the share of POSTs that a 201 not from Prolific answers. */
+/** In a sequence with faults, the share of POSTs that a 201 not from Prolific answers. */
 const NEVER_ACTIVE_RATE = 0.1;
 
-/** Item 5: a 201 that did not come from Prolific (which never acts, and keeps listing its secret). */
+/** A 201 that did not come from Prolific (which never acts, and keeps listing its secret). */
 function neverActiveAnswer(workspaceId: string): ProlificFaultChoice {
   const secret = { id: 'never-active-secret', value: 'a-value-prolific-never-issued', workspace_id: workspaceId };
   return { label: '201 with a secret Prolific never lists as active', fault: { kind: 'body', status: 201, body: JSON.stringify(secret) } };
@@ -148,13 +158,13 @@ function neverActiveAnswer(workspaceId: string): ProlificFaultChoice {
 
 const SECRETS_MANAGER_ERRORS = ['InternalServiceError', 'ThrottlingException', 'AccessDeniedException'] as const;
 const FAULTABLE_OPERATIONS: readonly string[] = ['DescribeSecret', 'GetSecretValue', 'PutSecretValue', 'UpdateSecretVersionStage'];
-/** Item 6: how much likelier than any other Secrets Manager request the write check is to be denied. */
+/** How much likelier than any other Secrets Manager request the write check is to be denied. */
 const WRITE_CHECK_FAULT_FACTOR = 3;
 /** Secrets Manager operations that change nothing. */
 const READS: readonly string[] = ['DescribeSecret', 'GetSecretValue', 'ListSecretVersionIds'];
 const PLACEHOLDER = '{"note":"written by the rotation function"}';
 /** No getRemainingTimeInMillis: middy then sets no early-timeout timer, which a cut-off run would leave behind. */
-const CONTEXT = { ...fakeContext(), getRemainingTimeInMillis: undefined } as unknown as Context;
+const CONTEXT = { ...standInContext(), getRemainingTimeInMillis: undefined } as unknown as Context;
 
 interface StandIns {
   readonly prolific: ProlificStandIn;
@@ -178,8 +188,9 @@ const isPost = (request: GatedRequest) => request.service === 'prolific' && requ
 const changesSomething = (request: GatedRequest) => request.service === 'prolific' || !READS.includes(request.operation);
 
 /**
- * What a batch of the default size must have played at least once, as its traces show it: the review's
- * items 3, 5, 6 and 8 among the random events.
+ * What a batch of the default size must have played at least once, as its traces show it: among the random
+ * events, a secret with no AWSCURRENT, a POST answer Prolific never lists as active, a denied write check and
+ * a native step RotateSecret never started.
  */
 const MUST_PLAY: Readonly<Record<string, string>> = {
   'native rotations started by RotateSecret': 'RotateSecret labelled a new version AWSPENDING',
@@ -255,21 +266,23 @@ async function playSequence(seed: number, standIns: StandIns): Promise<SequenceR
       const prolificFault = ({ label, ...rule }: ProlificFaultChoice) => ({
         label: `fault ${label}`,
         // Any webhook endpoint: the fault is for the request about to be sent, a delivery-health read included.
-        step: { kind: 'send', prepare: () => prolific.injectFault({ ...rule, method, workspaceId, path: '/api/v1/hooks/' }) } as const,
+        step: { kind: 'send', prepare: () => { prolific.injectFault({ ...rule, method, workspaceId, path: '/api/v1/hooks/' }); } } as const,
       });
-      // Few POSTs come to faults (most runs that reach one are calm): item 5 gets a chance of its own.
-      if (method === 'POST' && chaos.faultRate > 0 && chooserRandom.chance(NEVER_ACTIVE_RATE)) return prolificFault(neverActiveAnswer(workspaceId));
+      // Few POSTs come to faults (most runs that reach one are calm): an answer Prolific never lists as active gets its own chance.
+      if (method === 'POST' && chaos.faultRate > 0 && chooserRandom.chance(NEVER_ACTIVE_RATE)) {
+        return prolificFault(neverActiveAnswer(workspaceId));
+      }
       if (!chooserRandom.chance(chaos.faultRate)) return { label: 'send', step: { kind: 'send' } };
       return prolificFault(chooserRandom.pick(PROLIFIC_FAULTS[method]));
     }
     const faultRate = isWriteCheck(request) ? chaos.faultRate * WRITE_CHECK_FAULT_FACTOR : chaos.faultRate;
     if (FAULTABLE_OPERATIONS.includes(request.operation) && chooserRandom.chance(faultRate)) {
-      const fault: SecretsManagerFault = {
-        operation: request.operation as SecretsManagerOperation,
-        secretId: request.secretId,
-        error: chooserRandom.pick(SECRETS_MANAGER_ERRORS),
+      const error = chooserRandom.pick(SECRETS_MANAGER_ERRORS);
+      const fault: SecretsManagerFault = { operation: request.operation as SecretsManagerOperation, secretId: request.secretId, error };
+      const prepare = () => {
+        secretsManager.injectFault(fault);
       };
-      return { label: `fault ${String(fault.error)}`, step: { kind: 'send', prepare: () => secretsManager.injectFault(fault) } };
+      return { label: `fault ${error}`, step: { kind: 'send', prepare } };
     }
     if (chooserRandom.chance(chaos.repeatRate)) return { label: 'send twice', step: { kind: 'send', twice: true } };
     return { label: 'send', step: { kind: 'send' } };
@@ -281,13 +294,15 @@ async function playSequence(seed: number, standIns: StandIns): Promise<SequenceR
     return { kind: 'send' };
   };
 
-  /** A hand edit: someone takes AWSCURRENT off its version, leaving receivers no key (item 3). */
+  /** A hand edit: someone takes AWSCURRENT off its version, leaving receivers no key. */
   async function removeCurrentLabel(): Promise<void> {
     const holder = secretsManager.versions(secretId).find((version) => version.stages.includes(AWSCURRENT));
     if (holder === undefined) return;
     const client = secretsManager.client();
     clients.push(client);
-    await client.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: AWSCURRENT, RemoveFromVersionId: holder.versionId }));
+    await client.send(
+      new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: AWSCURRENT, RemoveFromVersionId: holder.versionId }),
+    );
     trace.push('someone took AWSCURRENT off its version by hand');
   }
 
@@ -305,12 +320,12 @@ async function playSequence(seed: number, standIns: StandIns): Promise<SequenceR
   /** Starts one run per event at once (each its own handler, as separate Lambda environments would be). */
   async function playRound(kinds: readonly EventKind[], choose: Chooser): Promise<RunEnd<InvocationOutcome>[]> {
     const runRandoms = kinds.map(() => random.fork());
-    const runEvents = kinds.map((kind, runId) => kind.invocations(target, runRandoms[runId] as Random));
+    const runEvents = kinds.map((kind, runId) => kind.invocations(target, defined(runRandoms[runId])));
     roundLog = [];
     const ends = await runInterleaved(kinds.length, random, choose, (runId, gate) => {
-      const runRandom = runRandoms[runId] as Random;
-      const { events, token } = runEvents[runId] as RunEvents;
-      if ((kinds[runId] as EventKind).rotateSecretFirst && token !== undefined) {
+      const runRandom = defined(runRandoms[runId]);
+      const { events, token } = defined(runEvents[runId]);
+      if (defined(kinds[runId]).rotateSecretFirst && token !== undefined) {
         // What RotateSecret does before it invokes the function: rotation on, the token labelled AWSPENDING.
         secretsManager.startRotation(secretId, token);
         trace.push(`  run ${runId}: RotateSecret labelled a new version AWSPENDING`);
@@ -332,7 +347,7 @@ async function playSequence(seed: number, standIns: StandIns): Promise<SequenceR
         eventBridge: standIns.eventBridge.client(),
         now: clock,
         // Time stands still for the client (no sleeping, no budget running out): the scheduler decides.
-        prolific: { fetch: gatedFetch(gate), sleep: async () => undefined, now: () => 0, random: runRandom.next },
+        prolific: { fetch: gatedFetch(gate), sleep: () => Promise.resolve(), now: () => 0, random: runRandom.next },
       });
       return invokeInTurn(handler, events);
     });
@@ -347,22 +362,26 @@ async function playSequence(seed: number, standIns: StandIns): Promise<SequenceR
   }
 
   /** What each run of the round did that it must never do, whatever the other runs did. */
-  function problemsOfRuns(kinds: readonly EventKind[], runEvents: readonly RunEvents[], ends: readonly RunEnd<InvocationOutcome>[]): string[] {
+  function problemsOfRuns(
+    kinds: readonly EventKind[],
+    runEvents: readonly RunEvents[],
+    ends: readonly RunEnd<InvocationOutcome>[],
+  ): string[] {
     const found: string[] = [];
     kinds.forEach((kind, runId) => {
       const sent = roundLog.filter((entry) => entry.runId === runId);
-      // Item 6: a write check that failed stops the run before Prolific is asked to replace its secret.
+      // A write check that failed stops the run before Prolific is asked to replace its secret.
       const failedCheck = sent.findIndex((entry) => entry.faulted && isWriteCheck(entry.request));
       if (failedCheck !== -1 && sent.slice(failedCheck + 1).some((entry) => isPost(entry.request))) {
         found.push(`run ${runId} (${kind.name}) sent a POST after its write check failed`);
       }
-      // Item 8: a native step RotateSecret never started changes nothing.
+      // A native step RotateSecret never started changes nothing.
       if (kind.mustChangeNothing) {
         const end = ends[runId];
         const changes = sent.filter((entry) => changesSomething(entry.request)).map((entry) => describeRequest(entry.request));
         if (changes.length > 0) found.push(`run ${runId} (${kind.name}) called ${changes.join(', ')}`);
         if (end?.kind === 'finished' && end.value.error === undefined) found.push(`run ${runId} (${kind.name}) succeeded`);
-        const { token } = runEvents[runId] as RunEvents;
+        const { token } = defined(runEvents[runId]);
         if (secretsManager.versions(secretId).some((version) => version.versionId === token)) {
           found.push(`run ${runId} (${kind.name}) left a version under its token`);
         }
@@ -402,8 +421,9 @@ async function playSequence(seed: number, standIns: StandIns): Promise<SequenceR
       problems.push(`invariant 2: the one run after the sequence (${recovery.name}) did not succeed: ${end ? describeEnd(end) : 'no run'}`);
     } else {
       const state = targetState(prolific, secretsManager, target);
-      if (!state.inSync) problems.push(`invariant 2: after the one further run (${recovery.name}), AWSCURRENT still does not hold Prolific's active secret`);
-      if (state.pendingLeft) problems.push(`the one further run (${recovery.name}) succeeded but left AWSPENDING on a version other than AWSCURRENT`);
+      const further = `the one further run (${recovery.name})`;
+      if (!state.inSync) problems.push(`invariant 2: after ${further}, AWSCURRENT still does not hold Prolific's active secret`);
+      if (state.pendingLeft) problems.push(`${further} succeeded but left AWSPENDING on a version other than AWSCURRENT`);
     }
   }
 
@@ -447,21 +467,23 @@ describe('randomized sequences of concurrent runs, faults and cut-offs', () => {
     const prolific = await startProlificStandIn();
     const secretsManager = await startSecretsManagerStandIn();
     const eventBridge = await startEventBridgeStandIn();
-    standIns = { prolific, secretsManager, eventBridge, tokenSecretId: secretsManager.createSecret('prolific/api-token', prolific.token).arn };
+    const tokenSecretId = secretsManager.createSecret('prolific/api-token', prolific.token).arn;
+    standIns = { prolific, secretsManager, eventBridge, tokenSecretId };
     return standIns;
   }
   afterAll(closeStandIns);
 
   const seeds = REPLAY_SEED === undefined ? Array.from({ length: SEQUENCES }, (_, index) => seedAt(BASE_SEED, index)) : [REPLAY_SEED];
 
-  it(`holds invariants 1, 2 and 4 over ${seeds.length} seeded sequence(s)`, { timeout: Math.max(300_000, seeds.length * 1_000) }, async () => {
+  const timeout = Math.max(300_000, seeds.length * 1_000);
+  it(`holds invariants 1, 2 and 4 over ${seeds.length} seeded sequence(s)`, { timeout }, async () => {
     const failures: string[] = [];
     const totals = { runs: 0, cutOffs: 0, failedRuns: 0 };
     const played = Object.fromEntries(Object.keys(MUST_PLAY).map((name) => [name, 0]));
     let sequences = 0;
     for (const [index, seed] of seeds.entries()) {
       sequences += 1;
-      const current = index % SEQUENCES_PER_STAND_INS === 0 ? await freshStandIns() : (standIns as StandIns);
+      const current = index % SEQUENCES_PER_STAND_INS === 0 ? await freshStandIns() : defined(standIns);
       const report = await playSequence(seed, current);
       totals.runs += report.runs;
       totals.cutOffs += report.cutOffs;

@@ -1,8 +1,8 @@
 // The Prolific client against the Prolific stand-in over real HTTP, with recorded (not real) back-off waits.
 import { createServer as createHttpServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIN_TIME_TO_ROTATE_MS } from '../../../../lambda/contract/time-budgets.js';
 import { createProlificClient, type ProlificClientOptions } from '../../../../lambda/rotation-function/prolific/client.js';
-import { describeErrorBody } from '../../../../lambda/rotation-function/prolific/responses.js';
 import { startProlificStandIn, type ProlificStandIn } from '../../../../local/standins/prolific.js';
 import { timeOutHungRequests } from '../../../support/clockless-prolific.js';
 import { freePort } from '../../../support/free-port.js';
@@ -26,8 +26,9 @@ function client(overrides: Partial<ProlificClientOptions> = {}) {
     baseUrl: prolific.url,
     token: prolific.token,
     requestTimeoutMs: 200,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       waits.push(ms);
+      return Promise.resolve();
     },
     random: () => 0.5,
     now: () => 0,
@@ -76,21 +77,26 @@ describe('getActiveSecret', () => {
     await expect(client({ callBudgetMs: 5_000 }).getActiveSecret(WORKSPACE)).rejects.toMatchObject({
       name: 'ProlificRateLimitError',
       status: 429,
-      message: expect.stringMatching(/after 1 attempt \(the next wait, 60 s, would pass the 5 s budget\)/),
+      message: expect.stringMatching(/after 1 attempt \(the next wait, 60 s, would pass the 5 s budget\)/) as string,
     });
     expect(waits).toEqual([]);
   });
 
   it('gives up after the last attempt with the status, title and detail', async () => {
-    prolific.injectFault({ fault: { kind: 'status', status: 502, title: 'Bad Gateway', detail: ['upstream', 'timeout'] }, times: Infinity });
+    prolific.injectFault({
+      fault: { kind: 'status', status: 502, title: 'Bad Gateway', detail: ['upstream', 'timeout'] },
+      times: Infinity,
+    });
 
     await expect(client({ maxAttempts: 3 }).getActiveSecret(WORKSPACE)).rejects.toMatchObject({
       name: 'ProlificServerError',
-      message: expect.stringMatching(/HTTP 502 to GET \/api\/v1\/hooks\/secrets\/, after 3 attempts: Bad Gateway: upstream; timeout/),
+      message: expect.stringMatching(/HTTP 502 to GET \/api\/v1\/hooks\/secrets\/, after 3 attempts: Bad Gateway: upstream; timeout/) as string,
     });
     expect(prolific.calls).toHaveLength(3);
   });
+});
 
+describe('getActiveSecret: failures', () => {
   it.each([
     [400, 'ProlificRequestError'],
     [401, 'ProlificAuthenticationError'],
@@ -116,7 +122,7 @@ describe('getActiveSecret', () => {
 
     await expect(client({ maxAttempts: 2, requestTimeoutMs: 100 }).getActiveSecret(WORKSPACE)).rejects.toMatchObject({
       name: 'ProlificUnavailableError',
-      message: expect.stringMatching(/after 2 attempts: no answer within 100 ms/),
+      message: expect.stringMatching(/after 2 attempts: no answer within 100 ms/) as string,
     });
   });
 
@@ -125,7 +131,7 @@ describe('getActiveSecret', () => {
 
     await expect(client({ baseUrl: `http://127.0.0.1:${closedPort}`, maxAttempts: 2 }).getActiveSecret(WORKSPACE)).rejects.toMatchObject({
       name: 'ProlificUnavailableError',
-      message: expect.stringContaining('connection failed (ECONNREFUSED)'),
+      message: expect.stringContaining('connection failed (ECONNREFUSED)') as string,
     });
   });
 
@@ -159,9 +165,9 @@ describe('getActiveSecret', () => {
   ] as const)('treats a 200 %s as malformed, not a success', async (_name, fault, problem) => {
     prolific.injectFault({ fault });
 
-    const failure = await client().getActiveSecret(WORKSPACE).catch((error: Error) => error);
+    const failure = await client().getActiveSecret(WORKSPACE).catch((error: unknown) => error);
 
-    expect(failure).toMatchObject({ name: 'ProlificMalformedResponseError', message: expect.stringMatching(problem) });
+    expect(failure).toMatchObject({ name: 'ProlificMalformedResponseError', message: expect.stringMatching(problem) as string });
     expect((failure as Error).message).not.toContain(prolific.activeSecret(WORKSPACE)?.value);
   });
 });
@@ -217,7 +223,7 @@ describe('createSecret', () => {
 
     await expect(client({ maxAttempts: 2 }).createSecret(WORKSPACE, 'old-id')).rejects.toMatchObject({
       name: 'ProlificUnavailableError',
-      message: expect.stringMatching(/may have replaced the workspace's secret .*run \{"action": "sync"\}/),
+      message: expect.stringMatching(/may have replaced the workspace's secret .*run \{"action": "sync"\}/) as string,
     });
     expect(posts()).toHaveLength(1);
   });
@@ -230,31 +236,41 @@ describe('createSecret', () => {
   });
 });
 
+describe('the time a POST needs', () => {
+  it('sends the POST with MIN_TIME_TO_ROTATE_MS left, the figure the protocol checks, and not with a millisecond less', async () => {
+    const withTimeLeft = (ms: number) =>
+      createProlificClient({ baseUrl: prolific.url, token: prolific.token, now: () => 0, timeLeftMs: () => ms });
+    const previousId = prolific.activeSecret(WORKSPACE)?.id;
+
+    await expect(withTimeLeft(MIN_TIME_TO_ROTATE_MS - 1).createSecret(WORKSPACE, previousId)).rejects.toMatchObject({
+      name: 'DeadlineError',
+      message: expect.stringMatching(/^POST \/api\/v1\/hooks\/secrets\/ was not sent: .*after keeping 22 s for what follows/) as string,
+    });
+    expect(posts()).toHaveLength(0);
+
+    const created = await withTimeLeft(MIN_TIME_TO_ROTATE_MS).createSecret(WORKSPACE, previousId);
+
+    expect(posts()).toHaveLength(1);
+    expect(created.id).toBe(prolific.activeSecret(WORKSPACE)?.id);
+  });
+});
+
 describe('error messages', () => {
   it('never carry the token, even when an error body echoes it', async () => {
     prolific.injectFault({ fault: { kind: 'status', status: 401, detail: `Token ${prolific.token} is not valid.` } });
 
-    const failure = (await client().getActiveSecret(WORKSPACE).catch((error: Error) => error)) as Error;
+    const failure = (await client().getActiveSecret(WORKSPACE).catch((error: unknown) => error)) as Error;
 
     expect(failure.message).toContain('Token [redacted] is not valid.');
     expect(failure.message).not.toContain(prolific.token);
   });
 
-  it('render field errors from the object form of detail', () => {
-    const body = JSON.stringify({ error: { status: 400, error_code: 1, title: 'Bad request', detail: { workspace_id: ['Required.', 'Must be a string.'] } } });
-
-    expect(describeErrorBody(body, 'token')).toBe('Bad request: workspace_id: Required., Must be a string.');
-  });
-
-  it('never quote a body that is not Prolific\'s error format, only measure it', () => {
-    expect(describeErrorBody(`<html>\n${'x'.repeat(400)}</html>`, 'token')).toBe("a body that is not Prolific's error format (414 bytes, not shown)");
-  });
-
-  it('item 11: never carry a secret value from an unexpected answer (a GET answered 203)', async () => {
+  it('never carry a secret value from an unexpected answer (a GET answered 203)', async () => {
     const value = prolific.activeSecret(WORKSPACE)?.value ?? '';
-    prolific.injectFault({ fault: { kind: 'body', status: 203, body: JSON.stringify({ results: [{ id: 'x', value, workspace_id: WORKSPACE }] }) } });
+    const body = JSON.stringify({ results: [{ id: 'x', value, workspace_id: WORKSPACE }] });
+    prolific.injectFault({ fault: { kind: 'body', status: 203, body } });
 
-    const failure = (await client().getActiveSecret(WORKSPACE).catch((error: Error) => error)) as Error;
+    const failure = (await client().getActiveSecret(WORKSPACE).catch((error: unknown) => error)) as Error;
 
     expect(failure.name).toBe('ProlificRequestError');
     expect(failure.message).toMatch(/HTTP 203 .*a body that is not Prolific's error format \(\d+ bytes, not shown\)/);

@@ -1,5 +1,6 @@
 // Secrets Manager's four native rotation steps driven directly, over in-memory fakes of the two interfaces.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MIN_TIME_TO_ROTATE_MS } from '../../../../lambda/contract/time-budgets.js';
 import { processNativeStep } from '../../../../lambda/rotation-function/rotation/native-steps.js';
 import { serialise, versionIdFor } from '../../../../lambda/rotation-function/rotation/stored-form.js';
 import type { NativeStep } from '../../../../lambda/contract/report.js';
@@ -45,7 +46,12 @@ describe('processNativeStep: createSecret', () => {
 
     const created = prolific.active(WORKSPACE);
     // Not rotated yet: AWSCURRENT moves in finishSecret.
-    expect(result).toMatchObject({ outcome: 'unchanged', versionId: TOKEN, prolificSecretId: created?.id, lastRotatedAt: NOW.toISOString() });
+    expect(result).toMatchObject({
+      outcome: 'unchanged',
+      versionId: TOKEN,
+      prolificSecretId: created?.id,
+      lastRotatedAt: NOW.toISOString(),
+    });
     expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBe(TOKEN);
     expect(store.secretAt(SECRET_ID, AWSPENDING)?.value).toBe(created?.value);
     expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(currentVersionId);
@@ -67,6 +73,15 @@ describe('processNativeStep: createSecret', () => {
 
     expect(result).toMatchObject({ outcome: 'unchanged', versionId: TOKEN });
     expect(posts()).toBe(0);
+  });
+
+  it('does not send the POST when the time left cannot cover storing its answer, as a regular run', async () => {
+    const result = await processNativeStep(TARGET, 'createSecret', TOKEN, { ...deps, msLeft: () => MIN_TIME_TO_ROTATE_MS - 1 });
+
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'createSecret' });
+    expect(result.error).toMatch(/^DeadlineError: Only 26 s of the invocation were left, less than the 27 s needed to send the POST/);
+    expect(posts()).toBe(0);
+    expect(store.calls.filter((call) => call.startsWith('putPending'))).toEqual([]);
   });
 
   it('reports a failed POST as a createSecret failure', async () => {

@@ -1,55 +1,32 @@
-// The rotation protocol driven directly, over in-memory fakes of its two interfaces: every branch of
-// pre-flight, resume, reconcile, rotate and the settle rounds, without HTTP or the handler.
+// The rotation protocol driven directly over in-memory fakes, without HTTP or the handler. Resume, the POST
+// and the settle rounds, driven the same way, are in resume.test.ts, replace-secret.test.ts, settle.test.ts.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { TARGET_SECRET_PLACEHOLDER } from '../../../../lambda/contract/secret-formats.js';
 import { ProlificServerError } from '../../../../lambda/rotation-function/errors.js';
-import { MIN_TIME_TO_ROTATE_MS, processTarget } from '../../../../lambda/rotation-function/rotation/protocol.js';
-import { SETTLE_ROUNDS } from '../../../../lambda/rotation-function/rotation/settle.js';
+import { processTarget } from '../../../../lambda/rotation-function/rotation/protocol.js';
 import { serialise, versionIdFor } from '../../../../lambda/rotation-function/rotation/stored-form.js';
 import type { Action } from '../../../../lambda/contract/report.js';
 import type { RotationDependencies, RotationTarget } from '../../../../lambda/rotation-function/rotation/types.js';
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS } from '../../../../lambda/contract/staging-labels.js';
-import { awsError, createInMemorySecretStore, type InMemorySecretStore } from '../../../standins/in-memory-secret-store.js';
-import { createScriptedProlific, HEALTHY, type ScriptedProlific } from '../../../standins/scripted-prolific.js';
+import { awsError, type InMemorySecretStore } from '../../../standins/in-memory-secret-store.js';
+import { HEALTHY, type ScriptedProlific } from '../../../standins/scripted-prolific.js';
+import { createProtocolFixture, NOW, postsTo, SECRET_ID, TARGET, WORKSPACE, writesTo, type ProtocolFixture } from './protocol-fixture.js';
 
-const WORKSPACE = 'ws-1';
-const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prolific/ws-1-AbCdEf';
-const TARGET: RotationTarget = { workspaceId: WORKSPACE, secretId: SECRET_ID, format: 'json' };
-const NOW = new Date('2026-12-01T10:00:00.000Z');
 const PLACEHOLDER = TARGET_SECRET_PLACEHOLDER;
 
 let prolific: ScriptedProlific;
 let store: InMemorySecretStore;
-let warnings: Record<string, unknown>[];
 let deps: RotationDependencies;
+let storeInSync: ProtocolFixture['storeInSync'];
+let leavePending: ProtocolFixture['leavePending'];
 
 beforeEach(() => {
-  prolific = createScriptedProlific([WORKSPACE]);
-  store = createInMemorySecretStore();
-  warnings = [];
-  deps = { prolific, store, logger: { warn: (_message, attributes) => warnings.push(attributes) }, now: () => NOW };
+  ({ prolific, store, deps, storeInSync, leavePending } = createProtocolFixture());
 });
 
 const run = (action: Action, dryRun = false) => processTarget(TARGET, { action, dryRun }, deps);
-const posts = () => prolific.calls.filter((call) => call.startsWith('createSecret')).length;
-const writes = () => store.calls.filter((call) => !call.startsWith('describe') && !call.startsWith('readVersion'));
-
-/** Stores Prolific's active secret as AWSCURRENT, as a successful earlier run left it. */
-function storeInSync(rotatedAt = '2026-11-01T10:00:00.000Z'): string {
-  const active = prolific.active(WORKSPACE);
-  if (!active) throw new Error('no active secret to store');
-  const versionId = versionIdFor(WORKSPACE, active.id);
-  store.seed(SECRET_ID, versionId, serialise('json', active, new Date(rotatedAt)), [AWSCURRENT]);
-  return versionId;
-}
-
-/** Stores Prolific's active secret as AWSPENDING beside the current version: a run cut off before promotion. */
-function leavePending(versionId = versionIdFor(WORKSPACE, prolific.active(WORKSPACE)?.id ?? '')): string {
-  const active = prolific.active(WORKSPACE);
-  if (!active) throw new Error('no active secret to store');
-  store.seed(SECRET_ID, versionId, serialise('json', active, NOW), [AWSPENDING]);
-  return versionId;
-}
+const posts = () => postsTo(prolific);
+const writes = () => writesTo(store);
 
 describe('processTarget: read-only runs', () => {
   it('reports a secret in sync as unchanged, without writing', async () => {
@@ -99,6 +76,14 @@ describe('processTarget: read-only runs', () => {
     expect(result).toMatchObject({ outcome: 'would-heal', drift: true });
     expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBe(pendingVersionId);
     expect(writes()).toEqual([]);
+  });
+
+  it('answers status with little time left', async () => {
+    storeInSync();
+
+    const result = await processTarget(TARGET, { action: 'status', dryRun: false }, { ...deps, msLeft: () => 9_000 });
+
+    expect(result.outcome).toBe('unchanged');
   });
 });
 
@@ -153,7 +138,11 @@ describe('processTarget: rotate', () => {
 
     const created = prolific.active(WORKSPACE);
     expect(created?.id).not.toBe(oldId);
-    expect(result).toMatchObject({ outcome: 'rotated', prolificSecretId: created?.id, versionId: versionIdFor(WORKSPACE, created?.id ?? '') });
+    expect(result).toMatchObject({
+      outcome: 'rotated',
+      prolificSecretId: created?.id,
+      versionId: versionIdFor(WORKSPACE, created?.id ?? ''),
+    });
     expect(store.secretAt(SECRET_ID, AWSCURRENT)?.value).toBe(created?.value);
     expect(store.versionIdAt(SECRET_ID, AWSPREVIOUS)).toBe(oldVersionId);
     expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();
@@ -169,128 +158,6 @@ describe('processTarget: rotate', () => {
     expect(store.calls.filter((call) => call.startsWith('promote'))).toHaveLength(2);
     expect(store.secretAt(SECRET_ID, AWSPREVIOUS)?.id).toBe('secret-1');
     expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe('secret-2');
-  });
-
-  it('stores its own POST answer once, even when written again under the same version id', async () => {
-    storeInSync();
-    const putPending = store.putPending.bind(store);
-    store.putPending = async (secretId, secretString, versionId) => {
-      await putPending(secretId, secretString, versionId);
-      return putPending(secretId, secretString.replace(NOW.toISOString(), '2026-12-01T11:00:00.000Z'), versionId);
-    };
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'rotated', lastRotatedAt: NOW.toISOString() });
-    expect(store.versionIds(SECRET_ID).filter((id) => !id.startsWith('write-check'))).toHaveLength(2);
-  });
-});
-
-describe('processTarget: resume', () => {
-  it('promotes a pending version that Prolific still signs with, without a POST', async () => {
-    storeInSync();
-    prolific.replace(WORKSPACE);
-    const pendingVersionId = leavePending();
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'resumed', versionId: pendingVersionId, prolificSecretId: prolific.active(WORKSPACE)?.id });
-    expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(pendingVersionId);
-    expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();
-    expect(posts()).toBe(0);
-  });
-
-  it('drops the pending label when the version made current is another one (native rotation names its own)', async () => {
-    storeInSync();
-    prolific.replace(WORKSPACE);
-    leavePending('native-version-token-0000000000000000');
-
-    const result = await run('sync');
-
-    expect(result.outcome).toBe('resumed');
-    expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(versionIdFor(WORKSPACE, prolific.active(WORKSPACE)?.id ?? ''));
-    expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();
-  });
-
-  it('drops a pending version that holds no value (a native createSecret that never wrote it) and carries on', async () => {
-    const versionId = storeInSync();
-    store.seed(SECRET_ID, 'rotate-secret-token', undefined, [AWSPENDING]);
-
-    const status = await run('status');
-    const rotate = await run('rotate');
-
-    expect(status).toMatchObject({ outcome: 'unchanged', versionId });
-    expect(rotate.outcome).toBe('rotated');
-    expect(store.calls).toContain('dropPending rotate-secret-token');
-  });
-
-  it('drops a stale pending version, then reconciles and rotates as usual', async () => {
-    storeInSync();
-    prolific.replace(WORKSPACE);
-    const stalePendingId = leavePending();
-    prolific.replace(WORKSPACE);
-
-    const result = await run('rotate');
-
-    expect(result.outcome).toBe('rotated');
-    expect(store.calls).toContain(`dropPending ${stalePendingId}`);
-    expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();
-    expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe(prolific.active(WORKSPACE)?.id);
-    // The resume step's GET is reused by reconcile; each store (the heal, the rotation) is confirmed
-    // before and after its promotion.
-    expect(prolific.calls.filter((call) => call.startsWith('getActiveSecret'))).toHaveLength(5);
-  });
-});
-
-describe('processTarget: settle rounds', () => {
-  it('stores the newer secret when a concurrent rotation overtook the write, and says so in a warning', async () => {
-    storeInSync();
-    prolific.before.getActiveSecret = (workspaceId, call) => {
-      if (call === 2) prolific.replace(workspaceId); // the confirming GET after this run's write
-    };
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'rotated', prolificSecretId: prolific.active(WORKSPACE)?.id });
-    expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe(prolific.active(WORKSPACE)?.id);
-    expect(warnings).toEqual([{ workspace_id: WORKSPACE, rotation_step: 'confirm', prolific_secret_id: prolific.active(WORKSPACE)?.id }]);
-  });
-
-  it('stores the newer secret when a concurrent rotation overtook it right after its promotion', async () => {
-    storeInSync();
-    prolific.before.getActiveSecret = (workspaceId, call) => {
-      if (call === 3) prolific.replace(workspaceId); // the check after this run's promotion
-    };
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'rotated', prolificSecretId: prolific.active(WORKSPACE)?.id });
-    expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe(prolific.active(WORKSPACE)?.id);
-  });
-
-  it(`gives up after ${SETTLE_ROUNDS} rounds of being overtaken, failing at confirm`, async () => {
-    storeInSync();
-    prolific.before.getActiveSecret = (workspaceId, call) => {
-      if (call > 1) prolific.replace(workspaceId);
-    };
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'confirm', prolificSecretId: null, versionId: null });
-    expect(result.error).toMatch(/^RotationConflictError: .*changed 3 times.*Prolific's secret may differ/);
-    expect(warnings).toHaveLength(SETTLE_ROUNDS - 1);
-  });
-
-  it('fails at confirm when Prolific lists no active secret right after one was stored', async () => {
-    storeInSync();
-    prolific.before.getActiveSecret = (workspaceId, call) => {
-      if (call === 2) prolific.clear(workspaceId);
-    };
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'confirm' });
-    expect(result.error).toMatch(/RotationConflictError: Prolific reports no active secret/);
   });
 });
 
@@ -319,19 +186,6 @@ describe('processTarget: failures name their step and never throw', () => {
     expect(result).toMatchObject({ outcome: 'failed', failedStep: 'reconcile' });
     expect(result.error).toContain('Prolific was not asked to replace the secret');
     expect(posts()).toBe(0);
-  });
-
-  it('fails at resume when the pending version cannot be read', async () => {
-    storeInSync();
-    const pendingVersionId = leavePending('pending-version');
-    store.before.readVersion = (secretId) => {
-      if (store.calls.at(-1) === `readVersion ${pendingVersionId}`) throw awsError('InternalServiceError');
-      expect(secretId).toBe(SECRET_ID);
-    };
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'resume' });
   });
 
   it('fails at rotate when the POST fails', async () => {
@@ -372,46 +226,11 @@ describe('processTarget: failures name their step and never throw', () => {
   });
 });
 
-// Defects found by the adversarial review, one test each (named by the review's item number).
 describe('processTarget: outcomes follow the evidence', () => {
-  it('item 5: a POST answer that Prolific does not list as active is not reported as a rotation', async () => {
-    const versionId = storeInSync();
-    prolific.createSecret = async (workspaceId) => ({ id: 'never-issued', value: 'never-issued-value', workspaceId });
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'rotate', lastRotatedAt: null });
-    expect(result.error).toMatch(/^RotationUnconfirmedError: .*still lists secret-1 as its active secret.*Prolific's secret was not replaced/);
-    expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(versionId);
-    expect(store.versionIdAt(SECRET_ID, AWSPREVIOUS)).toBeUndefined();
-    expect(store.versionIdAt(SECRET_ID, AWSPENDING)).toBeUndefined();
-  });
-
-  it('item 4: a version id that already holds the same secret keeps its rotated_at, and that is what is reported', async () => {
-    storeInSync();
-    const next = { id: 'secret-2', value: 'signing-value-2-ws-1', workspaceId: WORKSPACE };
-    store.seed(SECRET_ID, versionIdFor(WORKSPACE, next.id), serialise('json', next, new Date('2026-11-20T00:00:00.000Z')), []);
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'rotated', prolificSecretId: 'secret-2', lastRotatedAt: '2026-11-20T00:00:00.000Z' });
-    expect(store.secretAt(SECRET_ID, AWSCURRENT)?.rotated_at).toBe('2026-11-20T00:00:00.000Z');
-  });
-
-  it('item 4: a version id that holds something else fails the store step instead of promoting it', async () => {
-    storeInSync();
-    store.seed(SECRET_ID, versionIdFor(WORKSPACE, 'secret-2'), '{"hand": "written"}', []);
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'store' });
-    expect(result.error).toMatch(/already exists and holds something other than Prolific's secret secret-2/);
-    expect(store.secretAt(SECRET_ID, AWSCURRENT)?.id).toBe('secret-1');
-  });
-
-  it('item 9: a stored rotated_at that is not a date is drift, healed by sync', async () => {
+  it('treats a stored rotated_at that is not a date as drift, healed by sync', async () => {
     const active = prolific.active(WORKSPACE);
-    store.seed(SECRET_ID, 'v1', JSON.stringify({ id: active?.id, value: active?.value, workspace_id: WORKSPACE, rotated_at: 'yesterday' }), [AWSCURRENT]);
+    const notADate = JSON.stringify({ id: active?.id, value: active?.value, workspace_id: WORKSPACE, rotated_at: 'yesterday' });
+    store.seed(SECRET_ID, 'v1', notADate, [AWSCURRENT]);
 
     const status = await run('status');
     const sync = await run('sync');
@@ -421,7 +240,7 @@ describe('processTarget: outcomes follow the evidence', () => {
   });
 });
 
-describe('processTarget: no version labelled AWSCURRENT (item 3)', () => {
+describe('processTarget: no version labelled AWSCURRENT', () => {
   beforeEach(() => {
     store.seed(SECRET_ID, 'orphan', serialise('json', prolific.active(WORKSPACE) ?? prolific.replace(WORKSPACE), NOW), []);
     store.seed(SECRET_ID, 'previous', '{}', [AWSPREVIOUS]);
@@ -451,62 +270,7 @@ describe('processTarget: no version labelled AWSCURRENT (item 3)', () => {
   });
 });
 
-describe('processTarget: write access is proven before the POST (item 6)', () => {
-  it('fails at write-check without replacing Prolific\'s secret when the write is denied', async () => {
-    const versionId = storeInSync();
-    store.before.checkWriteAccess = () => {
-      throw awsError('KMSAccessDeniedException');
-    };
-
-    const result = await run('rotate');
-
-    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'write-check' });
-    expect(result.error).toMatch(/KMSAccessDeniedException.*Prolific was not asked to replace the secret/);
-    expect(posts()).toBe(0);
-    expect(store.versionIdAt(SECRET_ID, AWSCURRENT)).toBe(versionId);
-  });
-
-  it('writes the check under its own label, never under one receivers read', async () => {
-    const versionId = storeInSync();
-
-    await run('rotate');
-
-    const checks = store.calls.filter((call) => call.startsWith('checkWriteAccess'));
-    expect(checks).toHaveLength(1);
-    expect(store.calls.indexOf('checkWriteAccess')).toBeLessThan(store.calls.findIndex((call) => call.startsWith('putPending')));
-    expect(store.versionIdAt(SECRET_ID, AWSPREVIOUS)).toBe(versionId);
-  });
-});
-
-describe('processTarget: time left (item 2)', () => {
-  it('answers status with little time left', async () => {
-    storeInSync();
-
-    const result = await processTarget(TARGET, { action: 'status', dryRun: false }, { ...deps, msLeft: () => 9_000 });
-
-    expect(result.outcome).toBe('unchanged');
-  });
-
-  it('does not send the POST when the time left cannot cover storing its answer', async () => {
-    storeInSync();
-
-    const result = await processTarget(TARGET, { action: 'rotate', dryRun: false }, { ...deps, msLeft: () => MIN_TIME_TO_ROTATE_MS - 1 });
-
-    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'rotate' });
-    expect(result.error).toMatch(/^DeadlineError: Only 26 s of the invocation were left, less than the 27 s needed .*"workspaceId": "ws-1"/);
-    expect(posts()).toBe(0);
-  });
-
-  it('rotates when just enough time is left', async () => {
-    storeInSync();
-
-    const result = await processTarget(TARGET, { action: 'rotate', dryRun: false }, { ...deps, msLeft: () => MIN_TIME_TO_ROTATE_MS });
-
-    expect(result.outcome).toBe('rotated');
-  });
-});
-
-describe('processTarget: plain format (item 14)', () => {
+describe('processTarget: plain format', () => {
   const PLAIN: RotationTarget = { ...TARGET, format: 'plain' };
   const runPlain = (action: Action) => processTarget(PLAIN, { action, dryRun: false }, deps);
 
@@ -584,4 +348,3 @@ describe('processTarget: delivery health and drift from outside', () => {
     expect(afterOutsideRotation).toMatchObject({ outcome: 'healed', driftHealed: true });
   });
 });
-

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { TARGET_SECRET_PLACEHOLDER } from '../../../../lambda/contract/secret-formats.js';
-import { formatConflict, holdsSecret, readOnRecord, serialise, versionIdFor } from '../../../../lambda/rotation-function/rotation/stored-form.js';
+import {
+  formatConflict,
+  holdsSecret,
+  readOnRecord,
+  serialise,
+  versionIdFor,
+} from '../../../../lambda/rotation-function/rotation/stored-form.js';
 
 const SECRET = { id: 'i', value: 'v', workspaceId: 'w' };
 const AT = new Date('2026-12-01T10:00:00.000Z');
@@ -14,7 +20,10 @@ describe('stored form', () => {
   });
 
   it('derives another version id for the plain format, and keeps the one the json format always had', () => {
-    expect(versionIdFor('ws', 'secret-1', 'json')).toBe(versionIdFor('ws', 'secret-1'));
+    // Pinned: versions already stored carry these ids, so a change here would store every secret again.
+    expect(versionIdFor('ws', 'secret-1', 'json')).toBe('27598ed1-3377-fa68-c3a3-eec2db04e586');
+    expect(versionIdFor('ws', 'secret-1')).toBe('27598ed1-3377-fa68-c3a3-eec2db04e586');
+    expect(versionIdFor('ws', 'secret-1', 'plain')).toBe('9cd75ef6-ae26-85ec-f021-9c743c7a2149');
     expect(versionIdFor('ws', 'secret-1', 'plain')).not.toBe(versionIdFor('ws', 'secret-1'));
   });
 

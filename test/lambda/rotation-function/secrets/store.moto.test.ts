@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretStoreError } from '../../../../lambda/rotation-function/errors.js';
 import { versionIdFor } from '../../../../lambda/rotation-function/rotation/stored-form.js';
 import { AWSCURRENT, AWSPENDING, WRITE_CHECK } from '../../../../lambda/contract/staging-labels.js';
+import { STACK_TAG, WORKSPACE_ID_TAG } from '../../../../lambda/contract/secret-tags.js';
 import { createSecretStore, type SecretStore } from '../../../../lambda/rotation-function/secrets/store.js';
 import type { StoredSecret } from '../../../../lambda/contract/stored-secret.js';
 import { startSecretsManagerStandIn } from '../../../../local/standins/secrets-manager.js';
@@ -104,7 +105,7 @@ for (const backend of BACKENDS) {
     async function labels(arn: string): Promise<Record<string, string>> {
       const output = await client.send(new DescribeSecretCommand({ SecretId: arn }));
       return Object.fromEntries(
-        Object.entries(output.VersionIdsToStages ?? {}).flatMap(([versionId, stages]) => (stages ?? []).map((stage) => [stage, versionId])),
+        Object.entries(output.VersionIdsToStages ?? {}).flatMap(([versionId, stages]) => stages.map((stage) => [stage, versionId])),
       );
     }
 
@@ -124,6 +125,24 @@ for (const backend of BACKENDS) {
         stages: { [initialVersionId]: [AWSCURRENT] },
       });
       expect(after).toMatchObject({ arn, currentVersionId: initialVersionId, pendingVersionId: versionOf(first) });
+    });
+
+    it('describe reports the workspace a secret is tagged for, and none for an untagged secret', async () => {
+      secretCount += 1;
+      const tagged = await client.send(
+        new CreateSecretCommand({
+          Name: `prolific/webhook-signing-secret/store-test-${secretCount}`,
+          SecretString: PLACEHOLDER,
+          Tags: [
+            { Key: STACK_TAG, Value: 'ProlificWebhookSecretRotation' },
+            { Key: WORKSPACE_ID_TAG, Value: WORKSPACE },
+          ],
+        }),
+      );
+      const { arn: untagged } = await createTarget();
+
+      expect(await store.describe(tagged.ARN as string)).toMatchObject({ arn: tagged.ARN, workspaceTag: WORKSPACE });
+      expect(await store.describe(untagged)).not.toHaveProperty('workspaceTag');
     });
 
     it('readVersion returns what a version holds and when it was created', async () => {
@@ -158,7 +177,8 @@ for (const backend of BACKENDS) {
 
       await store.putPending(arn, JSON.stringify(again), versionOf(first));
 
-      expect(JSON.parse((await store.readVersion(arn, versionOf(first))).secretString ?? '{}')).toMatchObject({ id: first.id, value: first.value });
+      const stored = (await store.readVersion(arn, versionOf(first))).secretString ?? '{}';
+      expect(JSON.parse(stored)).toMatchObject({ id: first.id, value: first.value });
       expect(await store.describe(arn)).toMatchObject({ pendingVersionId: versionOf(first) });
     });
 
@@ -224,7 +244,12 @@ for (const backend of BACKENDS) {
       const first = secretFor('first', '2030-01-01T00:00:00.000Z');
       const interloper = secretFor('interloper', '2030-01-01T00:01:00.000Z');
       await client.send(
-        new PutSecretValueCommand({ SecretId: arn, SecretString: JSON.stringify(interloper), ClientRequestToken: versionOf(interloper), VersionStages: ['INTERLOPER'] }),
+        new PutSecretValueCommand({
+          SecretId: arn,
+          SecretString: JSON.stringify(interloper),
+          ClientRequestToken: versionOf(interloper),
+          VersionStages: ['INTERLOPER'],
+        }),
       );
       await put(arn, first);
       const racing = running?.client() as SecretsManagerClient;
@@ -235,7 +260,12 @@ for (const backend of BACKENDS) {
           if (context.commandName === 'UpdateSecretVersionStageCommand' && !interfered) {
             interfered = true;
             await client.send(
-              new UpdateSecretVersionStageCommand({ SecretId: arn, VersionStage: AWSCURRENT, MoveToVersionId: versionOf(interloper), RemoveFromVersionId: initialVersionId }),
+              new UpdateSecretVersionStageCommand({
+                SecretId: arn,
+                VersionStage: AWSCURRENT,
+                MoveToVersionId: versionOf(interloper),
+                RemoveFromVersionId: initialVersionId,
+              }),
             );
           }
           return next(args);
