@@ -3,14 +3,13 @@
 // installed the packed package, where only the package's dependencies are present: the command line brings
 // its AWS SDK clients bundled in. Slow (a pack and an install): in the reliability suite.
 import { execFile as execFileCallback } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installInto, packForConsumer } from '../support/packed-package.js';
 import type { RotationReport } from '../../lambda/contract/report.js';
 import { startLambdaStandIn, type LambdaStandIn } from '../../local/standins/lambda.js';
-import { defined } from '../support/defined.js';
 
 const execFile = promisify(execFileCallback);
 const COMMAND = 'prolific-webhook-secret-rotation';
@@ -31,23 +30,16 @@ const REPORT: RotationReport = {
   ],
 };
 
-let workDirectory: string;
 let project: string;
 let lambda: LambdaStandIn;
 /** What beforeAll made, to remove after the tests (however far beforeAll got). */
 const made: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  workDirectory = mkdtempSync(join(tmpdir(), 'cli-package-'));
-  made.push(() => {
-    rmSync(workDirectory, { recursive: true, force: true });
-  });
-  await execFile('npm', ['pack', '--pack-destination', workDirectory, '--silent'], { cwd: process.cwd() });
-  const tarball = defined(readdirSync(workDirectory).find((name) => name.endsWith('.tgz')), 'packed tarball');
-  project = join(workDirectory, 'consumer');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
-  await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(workDirectory, tarball)], { cwd: project });
+  const packed = await packForConsumer('cli-package-', { name: 'consumer', private: true });
+  made.push(packed.remove);
+  project = packed.project;
+  await installInto(project, [packed.tarball]);
   lambda = await startLambdaStandIn({ name: FUNCTION_NAME, environment: {}, invoke: () => Promise.resolve({ report: REPORT }) });
   made.push(() => lambda.close());
 }, 300_000);

@@ -3,32 +3,23 @@
 // example receiver, console test events, 500 workspaces whose grants are split into chunks, Secrets Manager's own
 // rotation), and the construct with a key of its own and the receivers docs/receivers.md describes (grantRead,
 // grantReadFor, an ECS task).
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ProlificWebhookSecretRotation } from '../../infra/construct/prolific-webhook-secret-rotation.js';
 import { readStackSettings } from '../../infra/app/stack-settings.js';
-import { buildStack, cdkJsonContext, TEST_ENV } from '../support/synth.js';
+import { buildStack, TEST_ENV, testApp } from '../support/synth.js';
 import { deploymentOf, type Deployment } from './deployments.js';
 
 const SECRET_ARN_PREFIX = `arn:aws:secretsmanager:${TEST_ENV.region}:${TEST_ENV.account}:secret:`;
 const keyArn = (digit: number) =>
   `arn:aws:kms:${TEST_ENV.region}:${TEST_ENV.account}:key/${String(digit).repeat(8)}-1111-2222-3333-444444444444`;
 
-/**
- * An app configured as cdk.json configures it (as test/support/synth.ts's testApp), without CDK's built-in
- * CloudFormation validation: it compiles a WebAssembly validator on a process's first synthesis, which takes
- * seconds, and these checks read the policies, which that validation does not look at.
- */
-function app(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
-}
-
 /** The deployable stack from `-c` context, as `cdk synth` builds it. */
 function fromContext(name: string, context: Record<string, string>): Deployment {
-  const stackApp = app(context);
+  const stackApp = testApp(context);
   const settings = readStackSettings(stackApp.node);
   const stack = buildStack(stackApp);
   const exampleReceiver = stack.exampleReceiver;
@@ -93,7 +84,7 @@ function ecsExecutionRole(stack: Stack, id: string, secrets: readonly secretsman
 
 /** The construct with a key it creates (its key policy in the template), one on the AWS managed key, one adopted with an imported key. */
 function constructStack(id: string): { stack: Stack; rotation: ProlificWebhookSecretRotation } {
-  const stack = new Stack(app(), id, { env: TEST_ENV });
+  const stack = new Stack(testApp(), id, { env: TEST_ENV });
   const key = new kms.Key(stack, 'SecretKey', { enableKeyRotation: true });
   const adopted = secretsmanager.Secret.fromSecretAttributes(stack, 'Adopted', {
     secretCompleteArn: `${SECRET_ARN_PREFIX}prolific/adopted-XyZ789`,

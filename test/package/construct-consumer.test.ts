@@ -4,9 +4,8 @@
 // synthesized, run from the cloud assembly against the local stand-ins. Slow (a pack, an install, a
 // synthesis): in the reliability suite.
 import { execFile as execFileCallback } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -14,6 +13,7 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installInto, packForConsumer } from '../support/packed-package.js';
 import { ProlificWebhookSecretRotation } from '../../infra/construct/index.js';
 import { startEventBridgeStandIn, type EventBridgeStandIn } from '../../local/standins/eventbridge.js';
 import { startProlificStandIn, type ProlificStandIn } from '../../local/standins/prolific.js';
@@ -151,27 +151,16 @@ let eventBridge: EventBridgeStandIn;
 const made: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  workDirectory = mkdtempSync(join(tmpdir(), 'construct-consumer-'));
-  made.push(() => {
-    rmSync(workDirectory, { recursive: true, force: true });
-  });
-  const { stdout } = await execFile('npm', ['pack', '--json', '--pack-destination', workDirectory], {
-    cwd: REPO_ROOT,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
-  packedFiles = defined(packed, 'npm pack report').files.map(({ path }) => path);
-
-  project = join(workDirectory, 'team-app');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'team-app', private: true, type: 'module' }));
+  const packed = await packForConsumer('construct-consumer-', { name: 'team-app', private: true, type: 'module' });
+  made.push(packed.remove);
+  ({ workDirectory, project } = packed);
+  packedFiles = [...packed.packedFiles];
   writeFileSync(join(project, 'app.mjs'), APP);
   writeFileSync(join(project, 'app.ts'), TYPED_APP);
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
-  const tarball = join(workDirectory, defined(packed, 'npm pack report').filename);
   // The versions this repository builds and tests with; from the npm cache when it holds them.
   const peers = ['aws-cdk-lib', 'constructs', 'cdk-nag'].map((name) => `${name}@${pinnedVersion(name)}`);
-  await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, ...peers], { cwd: project });
+  await installInto(project, [packed.tarball, ...peers]);
 
   prolific = await startProlificStandIn({ workspaces: WORKSPACES });
   made.push(() => prolific.close());

@@ -22,10 +22,15 @@ export function cdkJsonContext(): Record<string, unknown> {
 
 /**
  * An app configured as cdk.json configures it. Bundling the function is left to the artifact test:
- * with no stack selected for bundling, a synthesis takes a fraction of a second.
+ * with no stack selected for bundling, a synthesis takes a fraction of a second. So is CDK's built-in
+ * CloudFormation schema validation (it compiles WebAssembly on each test file's first synthesis, seconds
+ * each): the compliance checks and the app's own synthesis keep it (`cloudFormationValidation: true`).
  */
-export function testApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context } });
+export function testApp(context: Record<string, unknown> = {}, { cloudFormationValidation = false } = {}): App {
+  return new App({
+    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context },
+    builtinCloudFormationValidation: cloudFormationValidation,
+  });
 }
 
 /** The deployable stack, built from context exactly as infra/app/app.ts builds it. */

@@ -47,10 +47,10 @@ describe('cdk-nag AwsSolutions and Serverless checks, registered with Validation
   beforeAll(() => {
     // Prepare: every optional resource present (e-mail subscription, created and adopted secrets), and workspace
     // ids of Prolific's shape (any other shape is a warning of its own).
-    const app = testApp({
-      workspaces: `${WORKSPACE_A},${WORKSPACE_B}=prolific/adopted-webhook-secret`,
-      alarmEmail: 'rotation-alarms@example.com',
-    });
+    const app = testApp(
+      { workspaces: `${WORKSPACE_A},${WORKSPACE_B}=prolific/adopted-webhook-secret`, alarmEmail: 'rotation-alarms@example.com' },
+      { cloudFormationValidation: true },
+    );
     stack = buildStack(app);
     addComplianceChecks(app);
     synthesize = () => app.synth().directory;
@@ -111,7 +111,10 @@ describe('cdk-nag checks with the example receiver deployed (-c exampleReceiver=
 
   beforeAll(() => {
     // Prepare: the receiver reads the first workspace's secret, created by the stack, next to an adopted one.
-    const app = testApp({ workspaces: `${WORKSPACE_A},${WORKSPACE_B}=prolific/adopted-webhook-secret`, exampleReceiver: 'true' });
+    const app = testApp(
+      { workspaces: `${WORKSPACE_A},${WORKSPACE_B}=prolific/adopted-webhook-secret`, exampleReceiver: 'true' },
+      { cloudFormationValidation: true },
+    );
     stack = buildStack(app);
     addComplianceChecks(app);
     synthesize = () => app.synth().directory;

@@ -2,13 +2,12 @@
 // into a project outside this repository, imported from compiled JavaScript through its subpath, and
 // verifying a delivery whose signature came from an independent implementation (openssl).
 import { execFile as execFileCallback, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installInto, packForConsumer } from '../../support/packed-package.js';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../../local/standins/secrets-manager.js';
-import { defined } from '../../support/defined.js';
 
 const execFile = promisify(execFileCallback);
 const SIGNING_SECRET = 'cGNqFPb6y0RT3XO9XVSessBDYIbHQ-example';
@@ -23,24 +22,17 @@ const middleware = typeof prolificDeliveryVerifier({ secretId: process.env.SECRE
 console.log(JSON.stringify({ result, middleware }));
 `;
 
-let workDirectory: string;
 let project: string;
 let standIn: SecretsManagerStandIn;
 /** What beforeAll made, to remove after the tests (however far beforeAll got). */
 const made: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  workDirectory = mkdtempSync(join(tmpdir(), 'receiver-kit-'));
-  made.push(() => {
-    rmSync(workDirectory, { recursive: true, force: true });
-  });
-  await execFile('npm', ['pack', '--pack-destination', workDirectory, '--silent'], { cwd: process.cwd() });
-  const tarball = defined(readdirSync(workDirectory).find((name) => name.endsWith('.tgz')), 'packed tarball');
-  project = join(workDirectory, 'consumer');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  const packed = await packForConsumer('receiver-kit-', { name: 'consumer', private: true, type: 'module' });
+  made.push(packed.remove);
+  project = packed.project;
   writeFileSync(join(project, 'consumer.mjs'), CONSUMER);
-  await execFile('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(workDirectory, tarball)], { cwd: project });
+  await installInto(project, [packed.tarball]);
   standIn = await startSecretsManagerStandIn();
   made.push(() => standIn.close());
 }, 180_000);
