@@ -27,6 +27,7 @@ import {
   createAlarmTopic,
   createConditionAlarms,
   createOperationalAlarms,
+  createThrottlesAlarm,
   createStalenessAlarm,
   subscribeAlarmEmail,
 } from './rotation-alarms.js';
@@ -204,6 +205,7 @@ export class ProlificWebhookSecretRotation extends Construct {
       }),
       // Any run reports these (a person may sync by hand), so they are watched with or without the heartbeat.
       ...createConditionAlarms(this, this.alarmTopic, metrics),
+      ...(settings.nativeRotation ? [createThrottlesAlarm(this, this.alarmTopic, rotationFunction.function)] : []),
     );
     // While the schedule runs, a daily heartbeat (a sync run) repairs drift and reports each workspace's age
     // and delivery health, and an alarm watches the oldest age of all.

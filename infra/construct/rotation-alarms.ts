@@ -22,6 +22,7 @@ const STALENESS_EVALUATION_PERIODS = 2;
 // the table in docs/operations.md, section "Alarms", that says what the alarm means and what to do.
 const RUNBOOK_ROWS = {
   FunctionErrorsAlarm: 'Function errors',
+  FunctionThrottlesAlarm: 'Function throttled',
   FunctionDeadLetterQueueAlarm: 'Function dead-letter queue has messages',
   ScheduleDeadLetterQueueAlarm: 'Schedule dead-letter queue has messages',
   ScheduleTargetErrorsAlarm: 'Schedule target errors',
@@ -121,6 +122,20 @@ export function createOperationalAlarms(
       description: 'EventBridge Scheduler got an error invoking the rotation function (it retries).',
     }),
   ];
+}
+
+/**
+ * With Secrets Manager's own rotation: an alarm on the function being throttled. Secrets Manager calls it for
+ * each step of each secret, and a throttled call is no function error, so without this only the staleness
+ * alarm, days later, would tell of rotations that keep being refused.
+ */
+export function createThrottlesAlarm(scope: Construct, topic: sns.ITopic, fn: lambda.IFunction): cloudwatch.Alarm {
+  return createAlarm(scope, topic, 'FunctionThrottlesAlarm', {
+    metric: fn.metricThrottles({ period: ALARM_PERIOD, statistic: cloudwatch.Stats.SUM }),
+    description:
+      "Secrets Manager's call to the rotation function was throttled: another rotation (or a run by hand) held " +
+      "the function's one concurrent execution. Secrets Manager tries the rotation again.",
+  });
 }
 
 /** Where the function's metrics are: their namespace and the value of their `service` dimension. */

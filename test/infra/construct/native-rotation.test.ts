@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { CfnSecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { rules } from 'cdk-nag';
@@ -153,6 +153,16 @@ describe('a construct with rotation secrets-manager', () => {
     );
     expect(permissions).toHaveLength(1);
     expect(permissions[0]).toMatchObject({ Action: 'lambda:InvokeFunction', SourceAccount: '123456789012' });
+  });
+
+  it("alarms when Secrets Manager's call to the function is throttled, which is no function error", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Throttles',
+      Namespace: 'AWS/Lambda',
+      Statistic: 'Sum',
+      Threshold: 1,
+      AlarmDescription: Match.stringLikeRegexp('row "Function throttled"\\.$'),
+    });
   });
 
   it('grants the function no more than it had: no GetRandomPassword', () => {
