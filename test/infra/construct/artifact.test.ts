@@ -10,6 +10,7 @@ import { startProlificStandIn, type ProlificStandIn } from '../../../local/stand
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../../local/standins/secrets-manager.js';
 import { startSsmStandIn, type SsmStandIn } from '../../../local/standins/ssm.js';
 import { copyBundle, invokeBundle, type BundleInvocation } from '../../support/bundle.js';
+import { deployOnStandIns, readResources, type StandInDeployment } from '../../support/cloud-assembly.js';
 import { cdkJsonContext } from '../../support/synth.js';
 
 // The deployed artifact, tested as Lambda runs it: the app is synthesized the way the CDK CLI runs it,
@@ -21,19 +22,13 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const STACK_NAME = 'ProlificWebhookSecretRotation';
 const WORKSPACES = ['ws-a', 'ws-b'];
 
-type Intrinsic = string | { Ref: string } | { 'Fn::Join': [string, Intrinsic[]] };
 interface CfnResource {
   Type: string;
   Properties: CfnProperties;
 }
 /** The properties these tests read, each on the resources that have it. */
 interface CfnProperties {
-  readonly SecretString: string;
-  readonly Environment: { readonly Variables: Record<string, Intrinsic> };
-  readonly Name: Intrinsic;
-  readonly Value: Intrinsic;
   readonly Target: { readonly Input: string };
-  readonly Code: { readonly S3Key: string };
   readonly ScheduleExpression: string;
   readonly Namespace: string;
   readonly MetricName: string;
@@ -49,7 +44,7 @@ let prolific: ProlificStandIn;
 let secretsManager: SecretsManagerStandIn;
 let ssm: SsmStandIn;
 let functionEnvironment: Record<string, string>;
-const targetParameterValues: string[] = [];
+let targets: StandInDeployment['targets'];
 const invocationOutputs: string[] = [];
 
 beforeAll(async () => {
@@ -65,32 +60,19 @@ beforeAll(async () => {
       CDK_DEFAULT_REGION: 'eu-west-2',
     },
   });
-  resources = (readJson(join(assemblyDirectory, `${STACK_NAME}.template.json`)) as { Resources: Record<string, CfnResource> }).Resources;
+  resources = readResources(assemblyDirectory, STACK_NAME) as unknown as Record<string, CfnResource>;
 
-  // Prepare 2: copy the function's bundle, found through the asset manifest, where no node_modules is above it.
-  bundleDirectory = copyBundle(functionAssetDirectory(), 'rotation-bundle-');
-
-  // Prepare 3: the stand-ins hold what CloudFormation and a person would have put there.
+  // Prepare 2: the stand-ins hold what CloudFormation and a person would have put there: the secrets, the
+  // target list in the parameters the stack writes, and the function's environment, resolved.
   prolific = await startProlificStandIn({ workspaces: WORKSPACES });
   secretsManager = await startSecretsManagerStandIn();
   ssm = await startSsmStandIn();
-  const arnOfResource: Record<string, string> = {};
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    if (resource.Type === 'AWS::SecretsManager::Secret') {
-      arnOfResource[logicalId] = secretsManager.createSecret(logicalId, resource.Properties.SecretString).arn;
-    }
-  }
-  const deployed = onlyResource('AWS::Lambda::Function').Properties.Environment.Variables;
-  functionEnvironment = Object.fromEntries(
-    Object.entries(deployed).map(([name, value]) => [name, resolveIntrinsic(value, arnOfResource)]),
-  );
+  const deployment = deployOnStandIns(assemblyDirectory, STACK_NAME, { secretsManager, ssm });
+  ({ functionEnvironment, targets } = deployment);
   functionEnvironment.PROLIFIC_API_BASE_URL = prolific.url;
-  // The target list, in the parameters the stack writes, as CloudFormation would resolve them.
-  for (const parameter of Object.values(resources).filter((resource) => resource.Type === 'AWS::SSM::Parameter')) {
-    const value = resolveIntrinsic(parameter.Properties.Value, arnOfResource);
-    ssm.put(resolveIntrinsic(parameter.Properties.Name, arnOfResource), value);
-    targetParameterValues.push(value);
-  }
+
+  // Prepare 3: copy the function's bundle, found through the asset manifest, where no node_modules is above it.
+  bundleDirectory = copyBundle(deployment.bundleDirectory, 'rotation-bundle-');
   await secretsManager.client().send(
     new PutSecretValueCommand({
       SecretId: functionEnvironment.PROLIFIC_TOKEN_SECRET_ID,
@@ -222,39 +204,6 @@ function emfRecordsIn(output: string): EmfRecord[] {
     .map((line) => JSON.parse(line) as EmfRecord);
 }
 
-function functionAssetDirectory(): string {
-  const objectKey = onlyResource('AWS::Lambda::Function').Properties.Code.S3Key;
-  const manifest = readJson(join(assemblyDirectory, `${STACK_NAME}.assets.json`)) as {
-    files: Record<string, { source: { path: string }; destinations: Record<string, { objectKey: string }> }>;
-  };
-  const asset = Object.values(manifest.files).find((file) =>
-    Object.values(file.destinations).some((destination) => destination.objectKey === objectKey),
-  );
-  if (!asset) {
-    throw new Error(`No asset in the cloud assembly is uploaded as ${objectKey}`);
-  }
-  return join(assemblyDirectory, asset.source.path);
-}
-
-function resolveIntrinsic(value: Intrinsic, arnOfResource: Record<string, string>): string {
-  if (typeof value === 'string') return value;
-  if ('Ref' in value) {
-    const arn = arnOfResource[value.Ref];
-    if (arn === undefined) throw new Error(`The function environment refers to ${value.Ref}, not a secret`);
-    return arn;
-  }
-  const [separator, parts] = value['Fn::Join'];
-  return parts.map((part) => resolveIntrinsic(part, arnOfResource)).join(separator);
-}
-
-function onlyResource(type: string): CfnResource {
-  const matching = Object.values(resources).filter((resource) => resource.Type === type);
-  expect(matching).toHaveLength(1);
-  const [resource] = matching;
-  if (!resource) throw new Error(`No ${type} in the template`);
-  return resource;
-}
-
 function scheduleWithExpression(expression: string): CfnResource {
   const schedule = Object.values(resources).find(
     (resource) => resource.Type === 'AWS::Scheduler::Schedule' && resource.Properties.ScheduleExpression === expression,
@@ -274,7 +223,6 @@ function stalenessAlarm(): CfnProperties {
 }
 
 function targetSecretArnOf(workspaceId: string): string {
-  const targets = targetParameterValues.flatMap((value) => JSON.parse(value) as { workspaceId: string; secretId: string }[]);
   const target = targets.find((candidate) => candidate.workspaceId === workspaceId);
   if (!target) throw new Error(`${workspaceId} is not a configured target`);
   return target.secretId;
@@ -300,8 +248,4 @@ function filesUnder(directory: string): string[] {
     const path = join(directory, entry);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
-}
-
-function readJson(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'));
 }
