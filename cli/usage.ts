@@ -2,7 +2,7 @@
 // and the arguments parsed into one command, or a UsageError saying what is wrong.
 import { parseArgs } from 'node:util';
 import { STACK_NAME } from '../lambda/contract/stack.js';
-import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../lambda/contract/workspaces.js';
+import { firstRepeated, isWorkspaceId, WORKSPACE_ID_RULE } from '../lambda/contract/workspaces.js';
 import type { Action } from '../lambda/contract/report.js';
 import { UsageError } from './errors.js';
 import { DEFAULT_CALL_TIMEOUT_SECONDS, READ_ATTEMPTS } from './waits.js';
@@ -207,11 +207,11 @@ function parseEventOption(raw: string | undefined): Record<string, unknown> {
 }
 
 function checkedWorkspaceIds(ids: readonly string[]): string[] {
-  const malformed = ids.find((id) => !WORKSPACE_ID_PATTERN.test(id));
+  const malformed = ids.find((id): boolean => !isWorkspaceId(id));
   if (malformed !== undefined) {
     throw new UsageError(`--workspace ${JSON.stringify(malformed)} is not a Prolific workspace id (${WORKSPACE_ID_RULE}).`);
   }
-  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  const repeated = firstRepeated(ids);
   if (repeated !== undefined) throw new UsageError(`--workspace ${repeated} is given twice; name each workspace once.`);
   return [...ids];
 }

@@ -1,5 +1,5 @@
 import { MAX_EVENT_BYTES } from '../contract/invocation-events.js';
-import { WORKSPACE_ID_PATTERN, WORKSPACE_ID_RULE } from '../contract/workspaces.js';
+import { isWorkspaceId, WORKSPACE_ID_RULE } from '../contract/workspaces.js';
 import { InvalidEventError } from './errors.js';
 import { ACTIONS, NATIVE_STEPS, type Action, type NativeStep } from '../contract/report.js';
 import type { RotationTarget } from './rotation/types.js';
@@ -65,7 +65,7 @@ function chooseTargets(workspaceId: unknown, workspaceIds: unknown, targets: rea
 }
 
 function findTarget(workspaceId: unknown, field: string, targets: readonly RotationTarget[]): RotationTarget {
-  if (typeof workspaceId !== 'string' || !WORKSPACE_ID_PATTERN.test(workspaceId)) {
+  if (!isWorkspaceId(workspaceId)) {
     throw new InvalidEventError(`Field "${field}" must be a Prolific workspace id (${WORKSPACE_ID_RULE}); got ${preview(workspaceId)}.`);
   }
   const target = targets.find((candidate) => candidate.workspaceId === workspaceId);
